@@ -1,0 +1,16 @@
+using System.CommandLine;
+using Podvisor.Commands;
+
+namespace Podvisor;
+
+internal static class Program
+{
+    public static Task<int> Main(string[] args)
+    {
+        var root = new RootCommand("Podvisor: a single-binary, Kubernetes-compatible node.")
+        {
+            VersionCommand.Create(),
+        };
+        return root.Parse(args).InvokeAsync();
+    }
+}
