@@ -1,0 +1,175 @@
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace Podvisor.Runtime.Process;
+
+/// <summary>What an image means on this host: the parts of an OCI image config the process runtime uses.</summary>
+internal sealed record ImageEntry
+{
+    public IReadOnlyList<string>? Entrypoint { get; init; }
+
+    public IReadOnlyList<string>? Cmd { get; init; }
+
+    public string? WorkingDir { get; init; }
+
+    public IReadOnlyDictionary<string, string> Env { get; init; } = new Dictionary<string, string>();
+}
+
+/// <summary>
+/// Maps image names to <see cref="ImageEntry"/>: the shipped defaults (embedded images.yaml), overridden per image
+/// by an optional file. Read once at construction; immutable afterwards.
+/// </summary>
+internal sealed class ImageCatalog
+{
+    private const string ResourceName = "Podvisor.Runtime.Process.images.yaml";
+
+    private readonly Dictionary<string, ImageEntry> _images;
+
+    private ImageCatalog(Dictionary<string, ImageEntry> images, string? overridePath)
+    {
+        _images = images;
+        OverridePath = overridePath;
+    }
+
+    /// <summary>The override file named in error messages (it need not exist).</summary>
+    public string? OverridePath { get; }
+
+    public static ImageCatalog Load(string? overridePath)
+    {
+        using var stream = typeof(ImageCatalog).Assembly.GetManifestResourceStream(ResourceName)
+            ?? throw new InvalidOperationException($"missing embedded resource {ResourceName}");
+        using var reader = new StreamReader(stream);
+        var images = Parse(reader.ReadToEnd(), ResourceName);
+        if (overridePath is not null && File.Exists(overridePath))
+        {
+            foreach (var (name, entry) in Parse(File.ReadAllText(overridePath), overridePath))
+            {
+                images[name] = entry;
+            }
+        }
+
+        return new ImageCatalog(images, overridePath);
+    }
+
+    internal static Dictionary<string, ImageEntry> Parse(string yaml, string source)
+    {
+        var deserializer = new DeserializerBuilder()
+            .WithNamingConvention(CamelCaseNamingConvention.Instance)
+            .Build();
+        CatalogFile? file;
+        try
+        {
+            file = deserializer.Deserialize<CatalogFile?>(yaml);
+        }
+        catch (YamlDotNet.Core.YamlException ex)
+        {
+            throw new InvalidOperationException($"image catalog {source}: {ex.Message}", ex);
+        }
+
+        var result = new Dictionary<string, ImageEntry>(StringComparer.Ordinal);
+        foreach (var (name, e) in file?.Images ?? [])
+        {
+            result[Normalize(name)] = new ImageEntry
+            {
+                Entrypoint = e?.Entrypoint,
+                Cmd = e?.Cmd,
+                WorkingDir = e?.WorkingDir,
+                Env = e?.Env ?? new Dictionary<string, string>(),
+            };
+        }
+
+        return result;
+    }
+
+    public ImageEntry? Find(string image) => _images.GetValueOrDefault(Normalize(image));
+
+    /// <summary>
+    /// Strips digest, tag, a registry host (a first component with '.' or ':' or "localhost") and "library/":
+    /// <c>docker.io/library/nginx:1.27</c> → <c>nginx</c>, <c>ghcr.io/org/app@sha256:…</c> → <c>org/app</c>.
+    /// </summary>
+    public static string Normalize(string image)
+    {
+        var name = image.Trim();
+        var at = name.IndexOf('@', StringComparison.Ordinal);
+        if (at >= 0)
+        {
+            name = name[..at];
+        }
+
+        var colon = name.LastIndexOf(':');
+        if (colon > name.LastIndexOf('/'))
+        {
+            name = name[..colon];
+        }
+
+        var slash = name.IndexOf('/', StringComparison.Ordinal);
+        if (slash > 0)
+        {
+            var first = name[..slash];
+            if (first.Contains('.', StringComparison.Ordinal) || first.Contains(':', StringComparison.Ordinal) || first == "localhost")
+            {
+                name = name[(slash + 1)..];
+            }
+        }
+
+        if (name.StartsWith("library/", StringComparison.Ordinal))
+        {
+            name = name["library/".Length..];
+        }
+
+        return name.ToLowerInvariant();
+    }
+
+    /// <summary>
+    /// Kubernetes' rules: command replaces the entrypoint and drops the image cmd; args replace the cmd.
+    /// Throws CreateContainerConfigError when nothing can be run.
+    /// </summary>
+    public ResolvedCommand Resolve(string image, IReadOnlyList<string>? command, IReadOnlyList<string>? args)
+    {
+        var entry = Find(image);
+        if (entry is null && (command is null || command.Count == 0))
+        {
+            var where = OverridePath ?? "the image catalog";
+            throw new RuntimeException(
+                RuntimeErrorReason.CreateContainerConfigError,
+                $"image \"{image}\" is not in the image catalog ({where}) and the container sets no command; add the image to the catalog or set command");
+        }
+
+        List<string> argv;
+        if (command is { Count: > 0 })
+        {
+            argv = [.. command, .. args ?? []];
+        }
+        else
+        {
+            argv = [.. entry!.Entrypoint ?? [], .. args is { Count: > 0 } ? args : entry.Cmd ?? []];
+        }
+
+        if (argv.Count == 0)
+        {
+            throw new RuntimeException(
+                RuntimeErrorReason.CreateContainerConfigError,
+                $"image \"{image}\" has neither entrypoint nor cmd in the image catalog ({OverridePath ?? "defaults"}) and the container sets no command; set command");
+        }
+
+        return new ResolvedCommand(argv, entry?.WorkingDir, entry?.Env ?? new Dictionary<string, string>());
+    }
+
+    private sealed class CatalogFile
+    {
+        public Dictionary<string, CatalogImage?>? Images { get; set; }
+    }
+
+    private sealed class CatalogImage
+    {
+        public List<string>? Entrypoint { get; set; }
+
+        public List<string>? Cmd { get; set; }
+
+        public string? WorkingDir { get; set; }
+
+        public Dictionary<string, string>? Env { get; set; }
+    }
+}
+
+internal sealed record ResolvedCommand(IReadOnlyList<string> Argv, string? WorkingDir, IReadOnlyDictionary<string, string> Env);
