@@ -472,6 +472,9 @@ public sealed partial class ProcessRuntime : IContainerRuntime
     public Task<ContainerStatusInfo> WaitContainerExitAsync(string containerId, CancellationToken ct) =>
         Get(containerId).Exited.Task.WaitAsync(ct);
 
+    /// <summary>The pid (= process group = session) the container ran as, also after it exited; for tests.</summary>
+    internal int? RecordedPid(string containerId) => _containers.TryGetValue(containerId, out var entry) ? entry.Record.Pid : null;
+
     private static ContainerStatusInfo Snapshot(ContainerEntry entry)
     {
         lock (entry.Sync)
