@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Podvisor.Api.Auth;
+using Podvisor.Api.Endpoints;
+using Podvisor.Api.Resources;
+using Podvisor.Store;
+
+namespace Podvisor.Api;
+
+/// <summary>Starts the Kubernetes-compatible API server: TLS, token auth, system namespaces, kubeconfig.</summary>
+public static class ApiServerHost
+{
+    /// <summary>Namespaces that exist from the first start, as in Kubernetes.</summary>
+    public static readonly IReadOnlyList<string> SystemNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"];
+
+    /// <summary>Returns once the server listens and {DataDir}/kubeconfig is written.</summary>
+    public static async Task<ApiServer> StartAsync(ApiServerOptions options, CancellationToken ct)
+    {
+        Directory.CreateDirectory(options.DataDir);
+        var certificates = ServingCertificates.LoadOrCreate(options.DataDir, options.TimeProvider);
+        var token = BearerToken.LoadOrCreate(options.DataDir);
+        var registry = options.Registry ?? BuiltInResources.CreateRegistry();
+        var endpoint = ParseListen(options.Listen);
+        var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(ApiServerHost).Assembly.GetName().Name });
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggerFactory);
+        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = options.ShutdownTimeout);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = RequestBody.MaxBytes;
+            k.Listen(endpoint, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.UseHttps(certificates.Server);
+            });
+        });
+
+        var app = builder.Build();
+        var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
+        var context = new ApiContext(options.Store, registry, options.TimeProvider, loggerFactory.CreateLogger("Podvisor.Api"), lifetime.ApplicationStopping);
+        var terminator = new NamespaceTerminator(context);
+        var router = new ApiRouter(context, terminator);
+        var auth = new TokenAuthentication(token);
+        app.UseRouting();
+        app.Use(auth.InvokeAsync);
+        app.UseWebSockets();
+        options.MapEndpoints?.Invoke(app);
+
+        // Everything else: the generic resource router. Literal routes mapped above take precedence over this catch-all.
+        app.Map("/{**path}", router.HandleAsync);
+
+        await EnsureSystemNamespacesAsync(context, ct);
+        await app.StartAsync(ct);
+        terminator.Start();
+
+        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .Select(a => new Uri(a.Replace("[::]", "localhost", StringComparison.Ordinal).Replace("0.0.0.0", "localhost", StringComparison.Ordinal)))
+            .First();
+        var host = endpoint.Address.Equals(IPAddress.Any) || endpoint.Address.Equals(IPAddress.IPv6Any) || endpoint.Address.Equals(IPAddress.Loopback)
+            ? "127.0.0.1"
+            : endpoint.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{endpoint.Address}]" : endpoint.Address.ToString();
+        var url = new Uri($"https://{host}:{bound.Port.ToString(CultureInfo.InvariantCulture)}");
+        var kubeconfig = Auth.Kubeconfig.Render(url.ToString().TrimEnd('/'), certificates.CaPem, token);
+        var kubeconfigPath = Auth.Kubeconfig.Write(options.DataDir, kubeconfig);
+        return new ApiServer(app, terminator, url, token, certificates.CaPem, kubeconfig, kubeconfigPath);
+    }
+
+    /// <summary>HOST:PORT → endpoint. Accepts "localhost", IPv4, and bracketed IPv6.</summary>
+    public static IPEndPoint ParseListen(string listen)
+    {
+        var colon = listen.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(listen[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535)
+        {
+            throw new ArgumentException($"--listen must be HOST:PORT, got \"{listen}\"", nameof(listen));
+        }
+
+        var host = listen[..colon].Trim('[', ']');
+        var address = host == "localhost" ? IPAddress.Loopback
+            : IPAddress.TryParse(host, out var parsed) ? parsed
+            : throw new ArgumentException($"--listen host must be an IP address or localhost, got \"{host}\"", nameof(listen));
+        return new IPEndPoint(address, port);
+    }
+
+    private static async Task EnsureSystemNamespacesAsync(ApiContext api, CancellationToken ct)
+    {
+        var s = api.NamespaceStrategy;
+        foreach (var name in SystemNamespaces)
+        {
+            if (await api.Store.GetAsync(s.Type, null, name, ct) is not null)
+            {
+                continue;
+            }
+
+            var ns = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = name } };
+            try
+            {
+                await api.Store.CreateAsync(s.Type, s.PrepareForCreate?.Invoke(ns) ?? ns, ct);
+            }
+            catch (StoreException e) when (e.Reason == StoreErrorReason.AlreadyExists)
+            {
+                // Another API server sharing the store created it first.
+            }
+        }
+    }
+}

@@ -1,0 +1,151 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Podvisor.Api.Endpoints;
+using Podvisor.Api.Resources;
+using Podvisor.Api.Tables;
+using Podvisor.Store;
+
+namespace Podvisor.Api.Watch;
+
+/// <summary>
+/// Serves <c>?watch=true</c>: a chunked stream of newline-delimited <c>{"type","object"}</c> events, flushed one by one.
+/// Ends cleanly on timeoutSeconds, on server stop and on client disconnect. With a Table Accept every event object is a
+/// one-row Table (columns only in the first). An expired resourceVersion becomes an ERROR event carrying a 410 Status.
+/// </summary>
+internal static class WatchStream
+{
+    public static async Task ServeAsync(ApiContext api, HttpContext http, ResourcePath p, CancellationToken ct)
+    {
+        var s = p.Strategy;
+        var q = http.Request.Query;
+        var list = ReadEndpoints.ListOptionsFrom(http);
+        var options = new WatchOptions
+        {
+            ResourceVersion = ReadEndpoints.NullIfEmpty(q["resourceVersion"].ToString()),
+            LabelSelector = list.LabelSelector,
+            FieldSelector = p.Name is null ? list.FieldSelector : Combine(list.FieldSelector, $"metadata.name={p.Name}"),
+            AllowBookmarks = q["allowWatchBookmarks"].ToString() is "true" or "1",
+        };
+
+        TimeSpan? timeout = null;
+        if (q["timeoutSeconds"].ToString() is { Length: > 0 } t)
+        {
+            timeout = long.TryParse(t, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0
+                ? TimeSpan.FromSeconds(seconds)
+                : throw ApiError.BadRequest($"invalid timeoutSeconds: {t}");
+        }
+
+        using var timeoutCts = timeout is { } d ? new CancellationTokenSource(d, api.Time) : new CancellationTokenSource();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, api.Stopping, timeoutCts.Token);
+        var table = Responses.WantsTable(http);
+        var firstTableEvent = true;
+
+        await using var events = api.Store.WatchAsync(s.Type, p.Namespace, options, linked.Token).GetAsyncEnumerator(linked.Token);
+        var started = false;
+        try
+        {
+            while (true)
+            {
+                WatchEvent e;
+                try
+                {
+                    if (!await events.MoveNextAsync())
+                    {
+                        break;
+                    }
+
+                    e = events.Current;
+                }
+                catch (StoreException ex) when (ex.Reason == StoreErrorReason.Expired)
+                {
+                    var expired = ApiError.Gone(ex.Message);
+                    if (!started)
+                    {
+                        await StartAsync(http, table);
+                    }
+
+                    await WriteEventAsync(http, "ERROR", expired.ToStatus(), linked.Token);
+                    return;
+                }
+                catch (StoreException ex) when (!started)
+                {
+                    throw StoreCalls.Map(ex, s, p.Name);
+                }
+
+                if (!started)
+                {
+                    await StartAsync(http, table);
+                    started = true;
+                }
+
+                var (type, obj) = Render(s, e, table && e.Type is not (WatchEventType.Bookmark or WatchEventType.Error), ref firstTableEvent, api.Time.GetUtcNow());
+                await WriteEventAsync(http, type, obj, linked.Token);
+            }
+        }
+        catch (OperationCanceledException) when (linked.IsCancellationRequested)
+        {
+            // timeoutSeconds, server stop or client gone: end the chunked stream cleanly.
+        }
+
+        if (!started && !http.RequestAborted.IsCancellationRequested)
+        {
+            await StartAsync(http, table);
+        }
+    }
+
+    private static (string Type, JsonObject Object) Render(ResourceStrategy s, WatchEvent e, bool table, ref bool first, DateTimeOffset now)
+    {
+        var type = e.Type switch
+        {
+            WatchEventType.Added => "ADDED",
+            WatchEventType.Modified => "MODIFIED",
+            WatchEventType.Deleted => "DELETED",
+            WatchEventType.Bookmark => "BOOKMARK",
+            _ => "ERROR",
+        };
+
+        if (e.Type == WatchEventType.Bookmark)
+        {
+            return (type, new JsonObject
+            {
+                ["kind"] = s.Type.Kind,
+                ["apiVersion"] = s.Type.ApiVersion,
+                ["metadata"] = new JsonObject { ["resourceVersion"] = e.ResourceVersion.ToString(CultureInfo.InvariantCulture) },
+            });
+        }
+
+        if (e.Type == WatchEventType.Error)
+        {
+            return (type, e.Object);
+        }
+
+        if (!table)
+        {
+            return (type, Objects.WithTypeMeta(s, e.Object));
+        }
+
+        var row = TableWriter.Build(s.Table, [e.Object], e.ResourceVersion.ToString(CultureInfo.InvariantCulture), null, first, now);
+        first = false;
+        return (type, row);
+    }
+
+    private static async Task StartAsync(HttpContext http, bool table)
+    {
+        http.Response.StatusCode = 200;
+        http.Response.ContentType = table ? TableWriter.ContentType : Responses.Json;
+        http.Response.Headers.CacheControl = "no-cache, private";
+        await http.Response.StartAsync(http.RequestAborted);
+        await http.Response.Body.FlushAsync(http.RequestAborted);
+    }
+
+    private static async Task WriteEventAsync(HttpContext http, string type, JsonObject obj, CancellationToken ct)
+    {
+        var line = new JsonObject { ["type"] = type, ["object"] = obj.DeepClone() }.ToJsonString() + "\n";
+        await http.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(line), ct);
+        await http.Response.Body.FlushAsync(ct);
+    }
+
+    private static string Combine(string? a, string b) => string.IsNullOrEmpty(a) ? b : $"{a},{b}";
+}
