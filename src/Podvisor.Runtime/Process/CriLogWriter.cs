@@ -130,6 +130,12 @@ internal sealed class CriLogWriter : IDisposable
         _out.Write(stream == LogStream.Stdout ? (full ? StdoutFull : StdoutPartial) : (full ? StderrFull : StderrPartial));
         _out.Write(line);
         _out.WriteByte((byte)'\n');
+        if (_file.Position + _out.Length >= _maxBytes)
+        {
+            // Rotate at a record boundary: no file grows past the limit by more than one record.
+            WriteOut();
+            Rotate();
+        }
     }
 
     private void WriteOut()
@@ -141,10 +147,6 @@ internal sealed class CriLogWriter : IDisposable
 
         _file.Write(_out.GetBuffer(), 0, (int)_out.Length);
         _out.SetLength(0);
-        if (_file.Position >= _maxBytes)
-        {
-            Rotate();
-        }
     }
 
     private void Rotate()

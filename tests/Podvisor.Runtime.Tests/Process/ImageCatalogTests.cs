@@ -1,0 +1,121 @@
+using Podvisor.Runtime.Process;
+
+namespace Podvisor.Runtime.Tests.Process;
+
+public sealed class ImageCatalogTests
+{
+    private static readonly ImageCatalog Defaults = ImageCatalog.Load(overridePath: null);
+
+    [Theory]
+    [InlineData("busybox", "busybox")]
+    [InlineData("busybox:1.36", "busybox")]
+    [InlineData("docker.io/library/nginx:1.27", "nginx")]
+    [InlineData("library/python:3.12-slim", "python")]
+    [InlineData("ghcr.io/org/app@sha256:abcd", "org/app")]
+    [InlineData("localhost:5000/app:dev", "app")]
+    [InlineData("localhost/app", "app")]
+    [InlineData("org/app:1", "org/app")]
+    public void Normalize_ImageReference_StripsRegistryLibraryTagDigest(string image, string expected) =>
+        Assert.Equal(expected, ImageCatalog.Normalize(image));
+
+    [Theory]
+    [InlineData("busybox", new[] { "sh" })]
+    [InlineData("alpine:3", new[] { "sh" })]
+    [InlineData("debian", new[] { "sh" })]
+    [InlineData("ubuntu:24.04", new[] { "sh" })]
+    [InlineData("nginx", new[] { "nginx", "-g", "daemon off;" })]
+    [InlineData("python:3", new[] { "python3" })]
+    public void Resolve_ShippedImages_DefaultCommand(string image, string[] argv) =>
+        Assert.Equal(argv, Defaults.Resolve(image, null, null).Argv);
+
+    [Fact]
+    public void Resolve_CommandWithoutArgs_ImageCmdNotUsed()
+    {
+        var catalog = WithEntry("entrypoint: [\"ep\"]\n    cmd: [\"c1\", \"c2\"]");
+
+        Assert.Equal(["sleep", "5"], catalog.Resolve("app", ["sleep", "5"], null).Argv);
+    }
+
+    [Fact]
+    public void Resolve_ArgsOnly_EntrypointKeptCmdReplaced()
+    {
+        var catalog = WithEntry("entrypoint: [\"ep\"]\n    cmd: [\"c1\", \"c2\"]");
+
+        Assert.Equal(["ep", "a1"], catalog.Resolve("app", null, ["a1"]).Argv);
+    }
+
+    [Fact]
+    public void Resolve_CommandAndArgs_Both()
+    {
+        var catalog = WithEntry("entrypoint: [\"ep\"]\n    cmd: [\"c1\"]");
+
+        Assert.Equal(["cmd", "a1"], catalog.Resolve("app", ["cmd"], ["a1"]).Argv);
+    }
+
+    [Fact]
+    public void Resolve_NeitherGiven_EntrypointThenCmd()
+    {
+        var catalog = WithEntry("entrypoint: [\"ep\"]\n    cmd: [\"c1\"]\n    workingDir: /srv\n    env:\n      A: b");
+
+        var resolved = catalog.Resolve("app:latest", null, null);
+
+        Assert.Equal(["ep", "c1"], resolved.Argv);
+        Assert.Equal("/srv", resolved.WorkingDir);
+        Assert.Equal("b", resolved.Env["A"]);
+    }
+
+    [Fact]
+    public void Resolve_UnknownImageWithCommand_RunsCommand() =>
+        Assert.Equal(["true"], Defaults.Resolve("example.com/x/y:1", ["true"], null).Argv);
+
+    [Fact]
+    public void Resolve_UnknownImageWithoutCommand_CreateContainerConfigErrorNamingTheFix()
+    {
+        var catalog = ImageCatalog.Load("/data/images.yaml");
+
+        var ex = Assert.Throws<RuntimeException>(() => catalog.Resolve("foo", null, ["x"]));
+
+        Assert.Equal(RuntimeErrorReason.CreateContainerConfigError, ex.Reason);
+        Assert.Equal("image \"foo\" is not in the image catalog (/data/images.yaml) and the container sets no command; add the image to the catalog or set command", ex.Message);
+    }
+
+    [Fact]
+    public void Load_OverrideFile_ReplacesShippedEntryAndKeepsOthers()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"podvisor-images-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(path, "images:\n  docker.io/library/nginx:\n    cmd: [\"my-nginx\"]\n");
+        try
+        {
+            var catalog = ImageCatalog.Load(path);
+
+            Assert.Equal(["my-nginx"], catalog.Resolve("nginx:1.27", null, null).Argv);
+            Assert.Equal(["sh"], catalog.Resolve("busybox", null, null).Argv);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Load_InvalidYaml_ErrorNamesTheFile()
+    {
+        var ex = Assert.Throws<InvalidOperationException>(() => ImageCatalog.Parse("images: [unclosed", "/x/images.yaml"));
+
+        Assert.StartsWith("image catalog /x/images.yaml:", ex.Message, StringComparison.Ordinal);
+    }
+
+    private static ImageCatalog WithEntry(string body)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"podvisor-images-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(path, $"images:\n  app:\n    {body}\n");
+        try
+        {
+            return ImageCatalog.Load(path);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
