@@ -1,0 +1,26 @@
+namespace Podvisor.Node.Prober;
+
+public sealed class ProbeManagerOptions
+{
+    /// <summary>
+    /// When the node agent started. A worker created less than one probe period after this instant first waits a
+    /// random fraction of its period, so probes of pods adopted after a restart do not all fire at once.
+    /// Null: no jitter.
+    /// </summary>
+    public DateTimeOffset? KubeletStartedAt { get; init; }
+
+    /// <summary>Capacity of <see cref="ProbeManager.Updates"/>. When full, probe workers wait (back-pressure).</summary>
+    public int UpdatesCapacity { get; init; } = 1024;
+
+    /// <summary>Kubernetes minor version the probes claim to be, in <c>User-Agent: kube-probe/&lt;version&gt;</c>.</summary>
+    public string KubeVersion { get; init; } = "1.32";
+
+    /// <summary>Source of the jitter fraction in [0, 1); tests replace it to be deterministic.</summary>
+    public Func<double>? JitterSource { get; init; }
+
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(UpdatesCapacity, 1, nameof(UpdatesCapacity));
+        ArgumentException.ThrowIfNullOrWhiteSpace(KubeVersion, nameof(KubeVersion));
+    }
+}

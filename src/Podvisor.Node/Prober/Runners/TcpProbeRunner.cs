@@ -1,0 +1,62 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Podvisor.Node.Prober.Runners;
+
+/// <summary>
+/// tcpSocket probes (SPEC §1.5): connect within timeoutSeconds, then close. A completed connect is Success even if
+/// the server closes or resets right after accepting; any connect error is a Failure with Go's error text.
+/// </summary>
+internal sealed class TcpProbeRunner(TimeProvider time) : IProbeRunner
+{
+    // Close with RST instead of FIN: the prober closes first, so a graceful close would leave one TIME_WAIT socket
+    // per probe on the node (60 s each; 1,000 probes/s would exhaust ephemeral ports).
+    private static readonly LingerOption AbortiveClose = new(true, 0);
+
+    public async ValueTask<ProbeOutcome> RunAsync(ProbeRequest request, CancellationToken ct)
+    {
+        var action = request.Probe.TcpSocket!;
+        if (!ContainerPorts.TryResolve(action.Port, request.Container, out var port, out var error))
+        {
+            return ProbeOutcome.Error(error);
+        }
+
+        var host = string.IsNullOrEmpty(action.Host) ? request.PodIp : action.Host;
+        return await ProbeAsync(host, port, request.Timeout, ct);
+    }
+
+    internal async ValueTask<ProbeOutcome> ProbeAsync(string host, int port, TimeSpan timeout, CancellationToken ct)
+    {
+        var hostPort = GoErrorText.JoinHostPort(host, port);
+        using var deadline = new CancellationTokenSource(timeout, time);
+        using var link = ct.CanBeCanceled ? ct.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), deadline) : default;
+        try
+        {
+            var address = IPAddress.TryParse(host, out var ip) ? ip : await ResolveAsync(host, deadline.Token);
+            using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            socket.LingerState = AbortiveClose;
+            await socket.ConnectAsync(new IPEndPoint(address, port), deadline.Token);
+            return ProbeOutcome.Success();
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            return ProbeOutcome.Failure($"dial tcp {hostPort}: i/o timeout");
+        }
+        catch (Exception ex)
+        {
+            return ProbeOutcome.Failure(GoErrorText.Dial(hostPort, ex));
+        }
+    }
+
+    private static async Task<IPAddress> ResolveAsync(string host, CancellationToken ct)
+    {
+        var addresses = await Dns.GetHostAddressesAsync(host, ct);
+        return addresses.Length > 0
+            ? Array.Find(addresses, a => a.AddressFamily == AddressFamily.InterNetwork) ?? addresses[0]
+            : throw new SocketException((int)SocketError.HostNotFound);
+    }
+}
