@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Podvisor.Runtime.Process;
 
 /// <summary>The fields of /proc/&lt;pid&gt;/stat the runtime needs.</summary>
-internal readonly record struct ProcStat(int Pid, char State, int ProcessGroup, int Session, ulong StartTime)
+internal readonly record struct ProcStat(int Pid, char State, int ParentPid, int ProcessGroup, int Session, ulong StartTime)
 {
     public bool IsZombie => State is 'Z' or 'X' or 'x';
 }
@@ -52,13 +52,14 @@ internal static class ProcFs
         return new ProcStat(
             int.Parse(text.AsSpan(0, open), CultureInfo.InvariantCulture),
             fields[0][0],
+            int.Parse(fields[1], CultureInfo.InvariantCulture),
             int.Parse(fields[2], CultureInfo.InvariantCulture),
             int.Parse(fields[3], CultureInfo.InvariantCulture),
             ulong.Parse(fields[19], CultureInfo.InvariantCulture));
     }
 
-    /// <summary>Processes of a session that are not zombies (a zombie runs nothing; its parent reaps it).</summary>
-    public static List<ProcStat> LiveSessionMembers(int session)
+    /// <summary>Every process that is not a zombie (a zombie runs nothing; its parent reaps it).</summary>
+    public static List<ProcStat> LiveProcesses()
     {
         var result = new List<ProcStat>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
@@ -69,12 +70,45 @@ internal static class ProcFs
                 continue;
             }
 
-            if (ReadStat(pid) is { } stat && stat.Session == session && !stat.IsZombie)
+            if (ReadStat(pid) is { } stat && !stat.IsZombie)
             {
                 result.Add(stat);
             }
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The live processes of a container: its session, plus descendants of <paramref name="leader"/> that left
+    /// the session (setsid) while their parent chain still leads back to it. One that escaped and was orphaned
+    /// is out of reach: only a cgroup (the oci runtime) holds on to that.
+    /// </summary>
+    public static List<ProcStat> LiveContainerProcesses(int leader, IReadOnlySet<(int Pid, ulong StartTime)>? known = null)
+    {
+        var all = LiveProcesses();
+        var members = new Dictionary<int, ProcStat>();
+        foreach (var p in all)
+        {
+            if (p.Session == leader || (known is not null && known.Contains((p.Pid, p.StartTime))))
+            {
+                members[p.Pid] = p;
+            }
+        }
+
+        var children = all.ToLookup(p => p.ParentPid);
+        var queue = new Queue<int>(members.Keys);
+        while (queue.TryDequeue(out var pid))
+        {
+            foreach (var child in children[pid])
+            {
+                if (members.TryAdd(child.Pid, child))
+                {
+                    queue.Enqueue(child.Pid);
+                }
+            }
+        }
+
+        return [.. members.Values];
     }
 }

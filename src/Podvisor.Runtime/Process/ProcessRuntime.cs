@@ -362,9 +362,17 @@ public sealed partial class ProcessRuntime : IContainerRuntime
                 return;
             }
 
+            // Snapshot before signalling: a descendant that left the session is only found through its parent.
+            var tracked = new HashSet<(int Pid, ulong StartTime)>();
             if (record.State == ContainerRunState.Running)
             {
+                foreach (var p in ProcFs.LiveContainerProcesses(pid))
+                {
+                    tracked.Add((p.Pid, p.StartTime));
+                }
+
                 SignalGroup(entry, _options.StopSignal);
+                SignalEscaped(pid, tracked, _options.StopSignal);
                 try
                 {
                     await entry.Exited.Task.WaitAsync(timeout, _time, ct);
@@ -376,7 +384,7 @@ public sealed partial class ProcessRuntime : IContainerRuntime
                 }
             }
 
-            await WaitGroupGoneAsync(pid, ct);
+            await WaitGroupGoneAsync(pid, tracked, ct);
         }
         finally
         {
@@ -395,33 +403,36 @@ public sealed partial class ProcessRuntime : IContainerRuntime
         }
     }
 
+    /// <summary>Signals tracked descendants outside the container's process group, checking their start time.</summary>
+    private static void SignalEscaped(int session, HashSet<(int Pid, ulong StartTime)> tracked, int signal)
+    {
+        foreach (var (pid, startTime) in tracked)
+        {
+            if (pid != session && ProcFs.ReadStat(pid) is { } stat && stat.StartTime == startTime && stat.ProcessGroup != session)
+            {
+                LibC.kill(pid, signal);
+            }
+        }
+    }
+
     /// <summary>
-    /// Waits until no live process of the container's session remains, SIGKILLing stragglers (including ones that
-    /// moved to another process group). Zombies count as gone: they run nothing and only their parent can reap them.
+    /// Waits until no live process of the container's session (or a tracked descendant that left it) remains,
+    /// SIGKILLing stragglers. Zombies count as gone: they run nothing and only their parent can reap them.
     /// </summary>
-    private async Task WaitGroupGoneAsync(int session, CancellationToken ct)
+    private async Task WaitGroupGoneAsync(int session, HashSet<(int Pid, ulong StartTime)> tracked, CancellationToken ct)
     {
         var started = _time.GetTimestamp();
         while (true)
         {
-            if (LibC.kill(-session, 0) != 0 && LibC.Errno == LibC.ESRCH)
-            {
-                var members = ProcFs.LiveSessionMembers(session);
-                if (members.Count == 0)
-                {
-                    return;
-                }
-            }
-
-            var live = ProcFs.LiveSessionMembers(session);
+            var live = ProcFs.LiveContainerProcesses(session, tracked);
             if (live.Count == 0)
             {
                 return;
             }
 
-            LibC.kill(-session, LibC.SIGKILL);
             foreach (var p in live)
             {
+                tracked.Add((p.Pid, p.StartTime));
                 LibC.kill(p.Pid, LibC.SIGKILL);
             }
 

@@ -141,13 +141,19 @@ public sealed class ProcessRuntimeLifecycleTests
     public async Task Stop_Grandchildren_NothingLeftBehind()
     {
         await using var h = await RuntimeHarness.CreateAsync();
-        var id = await h.RunAsync("c", "sh", "-c", "sleep 1000 & sleep 1001 & setsid sleep 1002 & wait");
-        var pid = (await h.Runtime.ContainerStatusAsync(id, CancellationToken.None))!.Pid!.Value;
-        await RuntimeHarness.WaitUntilAsync(() => Procs.LiveInSession(pid).Count >= 3, "the background sleeps");
+        var config = h.Config("c", "sh", "-c", "sleep 1000 & sleep 1001 & setsid sleep 1002 & echo $!; wait");
+        var id = await h.RunAsync(config);
+        var pid = h.Runtime.RecordedPid(id)!.Value;
+        await RuntimeHarness.WaitUntilAsync(() => RuntimeHarness.Lines(config.LogPath).Count == 1, "the escaped sleep's pid");
+        var escaped = int.Parse(RuntimeHarness.Lines(config.LogPath)[0]);
+        h.TrackProcess(escaped);
+        await RuntimeHarness.WaitUntilAsync(() => Procs.LiveInSession(pid).Count >= 3 && Procs.IsAlive(escaped), "the background sleeps");
+        Assert.Equal(escaped, Procs.SessionOf(escaped)); // it really left the container's session
 
         await h.Runtime.StopContainerAsync(id, TimeSpan.FromSeconds(30), CancellationToken.None);
 
         Assert.Empty(Procs.LiveInSession(pid));
+        Assert.False(Procs.IsAlive(escaped));
         Assert.Equal(143, (await h.Runtime.ContainerStatusAsync(id, CancellationToken.None))!.ExitCode);
     }
 

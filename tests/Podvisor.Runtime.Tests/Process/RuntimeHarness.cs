@@ -14,6 +14,7 @@ internal sealed partial class RuntimeHarness : IAsyncDisposable
 
     private readonly List<ProcessRuntime> _runtimes = [];
     private readonly HashSet<int> _sessions = [];
+    private readonly HashSet<int> _processes = [];
 
     private RuntimeHarness(string root)
     {
@@ -79,6 +80,15 @@ internal sealed partial class RuntimeHarness : IAsyncDisposable
     }
 
     public Task<string> RunAsync(string name, params string[] command) => RunAsync(Config(name, command));
+
+    /// <summary>A single process (e.g. one that left its session) that must be gone at the end.</summary>
+    public void TrackProcess(int pid)
+    {
+        lock (_processes)
+        {
+            _processes.Add(pid);
+        }
+    }
 
     public void Track(int session)
     {
@@ -173,6 +183,17 @@ internal sealed partial class RuntimeHarness : IAsyncDisposable
             await WaitUntilAsync(() => Procs.LiveInSession(session).Count == 0, $"session {session} to be empty");
         }
 
+        List<int> processes;
+        lock (_processes)
+        {
+            processes = [.. _processes];
+        }
+
+        foreach (var pid in processes)
+        {
+            await WaitUntilAsync(() => !Procs.IsAlive(pid), $"process {pid} to be gone");
+        }
+
         Directory.Delete(Root, recursive: true);
     }
 }
@@ -208,6 +229,12 @@ internal static class Procs
         }
 
         return result;
+    }
+
+    public static int SessionOf(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[3], CultureInfo.InvariantCulture);
     }
 
     public static bool IsAlive(int pid)
