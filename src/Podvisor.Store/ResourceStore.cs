@@ -61,7 +61,7 @@ internal sealed partial class ResourceStore : IResourceStore
         meta.Remove("deletionGracePeriodSeconds");
         meta["uid"] = Guid.NewGuid().ToString();
         meta["creationTimestamp"] = Timestamp(_time.GetUtcNow());
-        meta["generation"] = 1;
+        meta["generation"] = 1L;
 
         for (var attempt = 1; ; attempt++)
         {
