@@ -11,6 +11,7 @@ namespace Podvisor.Model.Serialization;
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    MaxDepth = 256,
     Converters = [typeof(Rfc3339JsonConverter)])]
 [JsonSerializable(typeof(Pod))]
 [JsonSerializable(typeof(Service))]

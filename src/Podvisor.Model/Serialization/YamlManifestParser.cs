@@ -73,12 +73,9 @@ internal sealed class YamlManifestParser
     {
         while (true)
         {
-            if (!parser.MoveNext())
-            {
-                throw new YamlException("unexpected end of the stream");
-            }
-
-            var ev = parser.Current!;
+            // Consume left the first event of the node as Current: take it, then advance.
+            var ev = parser.Current ?? throw new YamlException("unexpected end of the stream");
+            parser.MoveNext();
             switch (ev)
             {
                 case MappingStart m:
