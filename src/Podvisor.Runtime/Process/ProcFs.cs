@@ -84,9 +84,8 @@ internal static class ProcFs
     /// the session (setsid) while their parent chain still leads back to it. One that escaped and was orphaned
     /// is out of reach: only a cgroup (the oci runtime) holds on to that.
     /// </summary>
-    public static List<ProcStat> LiveContainerProcesses(int leader, IReadOnlySet<(int Pid, ulong StartTime)>? known = null)
+    public static List<ProcStat> LiveContainerProcesses(List<ProcStat> all, int leader, IReadOnlySet<(int Pid, ulong StartTime)>? known = null)
     {
-        var all = LiveProcesses();
         var members = new Dictionary<int, ProcStat>();
         foreach (var p in all)
         {

@@ -32,6 +32,7 @@ public sealed partial class ProcessRuntime : IContainerRuntime
     private readonly ILogger _logger;
     private readonly ImageCatalog _catalog;
     private readonly IoLoop _loop;
+    private readonly ProcessTableScanner _scanner = new();
     private readonly byte[] _readBuffer = new byte[64 * 1024];
     private readonly ConcurrentDictionary<string, ContainerEntry> _containers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SandboxRecord> _sandboxes = new(StringComparer.Ordinal);
@@ -366,7 +367,7 @@ public sealed partial class ProcessRuntime : IContainerRuntime
             var tracked = new HashSet<(int Pid, ulong StartTime)>();
             if (record.State == ContainerRunState.Running)
             {
-                foreach (var p in ProcFs.LiveContainerProcesses(pid))
+                foreach (var p in ProcFs.LiveContainerProcesses(await _scanner.ScanAsync(), pid))
                 {
                     tracked.Add((p.Pid, p.StartTime));
                 }
@@ -424,7 +425,14 @@ public sealed partial class ProcessRuntime : IContainerRuntime
         var started = _time.GetTimestamp();
         while (true)
         {
-            var live = ProcFs.LiveContainerProcesses(session, tracked);
+            // Fast path without a scan: the group is gone and so is every tracked descendant.
+            if (LibC.kill(-session, 0) != 0 && LibC.Errno == LibC.ESRCH
+                && tracked.All(t => ProcFs.ReadStat(t.Pid) is not { } s || s.StartTime != t.StartTime || s.IsZombie))
+            {
+                return;
+            }
+
+            var live = ProcFs.LiveContainerProcesses(await _scanner.ScanAsync(), session, tracked);
             if (live.Count == 0)
             {
                 return;
