@@ -40,7 +40,7 @@ public static class ApiServerHost
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
-            k.Limits.MaxRequestBodySize = RequestBody.MaxBytes;
+            k.Limits.MaxRequestBodySize = RequestBody.DrainLimitBytes;
             k.Listen(endpoint, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;

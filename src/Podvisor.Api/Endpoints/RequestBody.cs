@@ -10,24 +10,32 @@ internal static class RequestBody
 {
     public const long MaxBytes = 3 * 1024 * 1024;
 
+    /// <summary>
+    /// Kestrel's hard limit. Bodies between <see cref="MaxBytes"/> and this are read and discarded so an HTTP/1.1 client
+    /// that is still sending sees the 413 instead of a reset connection.
+    /// </summary>
+    public const long DrainLimitBytes = 16 * 1024 * 1024;
+
     public static async Task<byte[]> ReadAsync(HttpContext http, CancellationToken ct)
     {
-        if (http.Request.ContentLength > MaxBytes)
-        {
-            throw TooLarge();
-        }
-
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
+        var tooLarge = http.Request.ContentLength > MaxBytes;
         int read;
-        while ((read = await http.Request.Body.ReadAsync(chunk, ct)) > 0)
+        while (!(http.Request.ContentLength > DrainLimitBytes) && (read = await http.Request.Body.ReadAsync(chunk, ct)) > 0)
         {
-            if (buffer.Length + read > MaxBytes)
+            if (tooLarge || buffer.Length + read > MaxBytes)
             {
-                throw TooLarge();
+                tooLarge = true;
+                continue;
             }
 
             buffer.Write(chunk, 0, read);
+        }
+
+        if (tooLarge || http.Request.ContentLength > DrainLimitBytes)
+        {
+            throw TooLarge();
         }
 
         return buffer.ToArray();
