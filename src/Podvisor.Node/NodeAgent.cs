@@ -4,6 +4,8 @@ using Podvisor.Client;
 using Podvisor.Model.Core;
 using Podvisor.Node.Lifecycle;
 using Podvisor.Node.PodWorkers;
+using Podvisor.Node.Prober;
+using Podvisor.Node.Restart;
 using Podvisor.Node.Status;
 using Podvisor.Runtime;
 
@@ -34,7 +36,7 @@ public sealed class NodeAgent : IAsyncDisposable
     private IReadOnlyList<ContainerStatusInfo> _adoptable = [];
     private bool _started;
 
-    /// <param name="probesFactory">Builds the prober over the agent's status manager (its IPodStatusSource); null = no probes.</param>
+    /// <param name="probesFactory">Builds the prober over the agent's status manager (its IPodStatusSource); null = the real ProbeManager.</param>
     public NodeAgent(
         NodeAgentOptions options,
         IPodvisorClient client,
@@ -53,7 +55,13 @@ public sealed class NodeAgent : IAsyncDisposable
         _logger = loggerFactory.CreateLogger<NodeAgent>();
         _probesFactory = probesFactory;
         Status = new StatusManager(client, _probeResults, time, loggerFactory.CreateLogger<StatusManager>());
-        Probes = probesFactory?.Invoke(Status) ?? new NoPodProbes();
+        Probes = probesFactory?.Invoke(Status) ?? new ProbeManagerPodProbes(new ProbeManager(
+            runtime,
+            Status,
+            events,
+            time,
+            loggerFactory.CreateLogger<ProbeManager>(),
+            new ProbeManagerOptions { KubeletStartedAt = time.GetUtcNow() }));
         _probeResults.Target = Probes;
         _context = new PodWorkerContext
         {
@@ -66,7 +74,7 @@ public sealed class NodeAgent : IAsyncDisposable
             Time = time,
             Logger = loggerFactory.CreateLogger<PodWorker>(),
             Hooks = new LifecycleHookRunner(runtime, events, time),
-            BackOff = new ExponentialRestartBackOff(options.InitialRestartBackOff, options.MaxRestartBackOff),
+            BackOff = new CrashLoopBackOff(time, options.InitialRestartBackOff, options.MaxRestartBackOff),
             TerminationGate = terminationGate ?? NoTerminationGate.Instance,
             PodLogDirectory = options.PodLogDirectory,
             NodeIp = options.NodeIp,

@@ -1,7 +1,6 @@
 using System.Globalization;
-using System.Text;
 using Podvisor.Model.Core;
-using Podvisor.Model.Serialization;
+using Podvisor.Node.Restart;
 
 namespace Podvisor.Node.PodWorkers;
 
@@ -34,14 +33,5 @@ public static class ContainerLabels
         labels.TryGetValue(RestartCount, out var s) && int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
 
     /// <summary>A stable hash of the container's definition (changes when e.g. the image changes).</summary>
-    public static string HashOf(Container container)
-    {
-        var hash = 14695981039346656037UL;
-        foreach (var b in Encoding.UTF8.GetBytes(KubeJson.Serialize(container)))
-        {
-            hash = unchecked((hash ^ b) * 1099511628211UL);
-        }
-
-        return hash.ToString("x16", CultureInfo.InvariantCulture);
-    }
+    public static string HashOf(Container container) => ContainerSpecHash.Compute(container);
 }

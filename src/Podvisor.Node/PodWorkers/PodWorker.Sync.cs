@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Podvisor.Model.Core;
 using Podvisor.Node.Prober;
+using Podvisor.Node.Restart;
 using Podvisor.Runtime;
 
 namespace Podvisor.Node.PodWorkers;
@@ -143,35 +144,29 @@ public sealed partial class PodWorker
     private string LogDirectory(Pod pod) =>
         Path.Combine(_ctx.PodLogDirectory, $"{pod.Metadata.Namespace}_{pod.Metadata.Name}_{pod.Metadata.Uid}");
 
-    private static string BackOffKey(Pod pod, ContainerSlot slot) =>
-        $"{pod.Metadata.Name}_{pod.Metadata.Namespace}_{pod.Metadata.Uid}_{slot.Name}_{ContainerLabels.HashOf(slot.Spec)}";
-
     /// <summary>Starts the slot's first instance, or restarts it unless it is in crash-loop back-off.</summary>
     private async Task StartOrBackOffAsync(Pod pod, ContainerSlot slot, CancellationToken ct)
     {
         if (slot.Terminated is not null || slot.Waiting is not null)
         {
-            var key = BackOffKey(pod, slot);
+            var key = CrashLoopBackOff.Key(pod, slot.Spec);
             var finishedAt = slot.Terminated?.FinishedAt ?? _ctx.Time.GetUtcNow();
-            var now = _ctx.Time.GetUtcNow();
-            if (_ctx.BackOff.IsInBackOff(key, finishedAt, now, out var backOff, out var remaining))
+            if (_ctx.BackOff.ShouldDelayRestart(key, finishedAt, out var backOff, out var remaining))
             {
-                if (slot.Waiting?.Reason != "CrashLoopBackOff")
+                if (slot.Waiting?.Reason != BackOffMessages.CrashLoopBackOffReason)
                 {
-                    _ctx.Events.Record(PodEvents.Reference(pod, slot.Spec), PodEvents.Warning, PodEvents.BackOff, $"Back-off restarting failed container {slot.Name} in pod {PodFormat.Pod(pod)}");
+                    _ctx.Events.Record(PodEvents.Reference(pod, slot.Spec), PodEvents.Warning, BackOffMessages.BackOffReason, BackOffMessages.Event(slot.Name, pod));
                 }
 
                 slot.Waiting = new ContainerStateWaiting
                 {
-                    Reason = "CrashLoopBackOff",
-                    Message = $"back-off {PodFormat.GoDuration(backOff)} restarting failed container={slot.Name} pod={PodFormat.Pod(pod)}",
+                    Reason = BackOffMessages.CrashLoopBackOffReason,
+                    Message = BackOffMessages.Waiting(backOff, slot.Name, pod),
                 };
                 Publish();
                 WakeAfter(remaining);
                 return;
             }
-
-            _ctx.BackOff.Next(key, finishedAt);
         }
 
         await StartContainerAsync(pod, slot, ct).ConfigureAwait(false);

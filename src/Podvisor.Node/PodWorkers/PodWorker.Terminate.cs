@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Podvisor.Client;
 using Podvisor.Model.Core;
 using Podvisor.Model.Meta;
+using Podvisor.Node.Restart;
 using Podvisor.Runtime;
 
 namespace Podvisor.Node.PodWorkers;
@@ -134,6 +135,9 @@ public sealed partial class PodWorker
         }
 
         _ctx.Status.RemovePod(PodUid);
-        _ctx.BackOff.Forget($"{_latest.Metadata.Name}_{_latest.Metadata.Namespace}_{_latest.Metadata.Uid}_");
+        foreach (var slot in _init.Concat(_regular))
+        {
+            _ctx.BackOff.Reset(CrashLoopBackOff.Key(_latest, slot.Spec));
+        }
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Podvisor.Client;
 using Podvisor.Node.Lifecycle;
+using Podvisor.Node.Restart;
 using Podvisor.Node.Status;
 using Podvisor.Runtime;
 
@@ -27,7 +28,7 @@ public sealed class PodWorkerContext
 
     public required LifecycleHookRunner Hooks { get; init; }
 
-    public required IRestartBackOff BackOff { get; init; }
+    public required CrashLoopBackOff BackOff { get; init; }
 
     public ITerminationGate TerminationGate { get; init; } = NoTerminationGate.Instance;
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Podvisor.Client;
 using Podvisor.Model.Core;
 using Podvisor.Model.Serialization;
+using Podvisor.Node.Prober;
 
 namespace Podvisor.Node.Status;
 
@@ -14,7 +15,7 @@ namespace Podvisor.Node.Status;
 /// one background writer sends changed statuses through the status subresource, coalescing bursts: only the latest
 /// status of a pod is ever written, and an unchanged one is never written. Conflicts are retried with a fresh get.
 /// </summary>
-public sealed class StatusManager : IAsyncDisposable
+public sealed class StatusManager : IPodStatusSource, IAsyncDisposable
 {
     private const int WriteParallelism = 8;
 
@@ -157,6 +158,20 @@ public sealed class StatusManager : IAsyncDisposable
     }
 
     public PodStatus? GetStatus(string podUid) => GetPodAndStatus(podUid)?.Status;
+
+    /// <summary>For the prober: the pod and its computed status; null before the worker published anything.</summary>
+    public PodSnapshot? GetSnapshot(string podUid)
+    {
+        if (!_pods.TryGetValue(podUid, out var entry))
+        {
+            return null;
+        }
+
+        lock (entry)
+        {
+            return entry.View is null || entry.Status is null ? null : new PodSnapshot(entry.Pod, entry.Status);
+        }
+    }
 
     /// <summary>Writes the pod's status now if it differs from what was written (used before the final delete).</summary>
     public async Task FlushAsync(string podUid, CancellationToken ct)
