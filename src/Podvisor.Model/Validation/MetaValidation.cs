@@ -225,13 +225,20 @@ internal static class MetaValidation
 
     /// <summary>
     /// metav1.LabelSelectorAsSelector then Matches: a null selector matches nothing, an empty one everything;
-    /// null when the selector cannot be converted (an unknown operator).
+    /// null when the selector cannot be converted (an unknown operator, an invalid key or value).
     /// </summary>
     public static bool? SelectorMatches(LabelSelector? selector, IReadOnlyDictionary<string, string>? labels)
     {
         if (selector is null)
         {
             return false;
+        }
+
+        // LabelSelectorAsSelector builds each requirement through NewRequirement, which rejects what
+        // ValidateLabelSelector rejects (bad keys or values, In without values, Exists with values).
+        if (ValidateLabelSelector(selector, FieldPath.Root("selector")).Count != 0)
+        {
+            return null;
         }
 
         labels ??= new Dictionary<string, string>();
