@@ -135,10 +135,16 @@ public sealed record ContainerStatusInfo
 
     public DateTimeOffset? FinishedAt { get; init; }
 
-    /// <summary>Exit code; 128+n for a signal; null while running or when it cannot be known.</summary>
+    /// <summary>
+    /// Exit code; 128+n for a signal; 128 for StartError; null while created or running. When the exit was not
+    /// observed (reason ContainerStatusUnknown) it is 137, as SPEC §3.3 reports a container that disappeared.
+    /// </summary>
     public int? ExitCode { get; init; }
 
-    /// <summary>Completed, Error, OOMKilled, StartError, or ContainerStatusUnknown when the exit was not observed.</summary>
+    /// <summary>
+    /// Completed, Error, OOMKilled, StartError, or ContainerStatusUnknown when the exit was not observed (the
+    /// process was gone when Podvisor restarted, or an adopted process ended and only its parent could reap it).
+    /// </summary>
     public string? Reason { get; init; }
 
     public string? Message { get; init; }

@@ -26,6 +26,25 @@ public sealed class ProcessRuntimeLifecycleTests
     }
 
     [Fact]
+    public async Task Exit_DotnetProcessClassInUse_ItsSigchldHandlingDoesNotStealOurExitCodes()
+    {
+        // System.Diagnostics.Process installs a SIGCHLD handler; it must only reap the pids it started.
+        await using var h = await RuntimeHarness.CreateAsync();
+        var ids = new List<string>();
+        for (var i = 0; i < 10; i++)
+        {
+            ids.Add(await h.RunAsync($"c{i}", "sh", "-c", $"exit {i + 1}"));
+            using var other = System.Diagnostics.Process.Start("true");
+            await other.WaitForExitAsync();
+        }
+
+        for (var i = 0; i < ids.Count; i++)
+        {
+            Assert.Equal(i + 1, (await h.WaitExitAsync(ids[i])).ExitCode);
+        }
+    }
+
+    [Fact]
     public async Task Start_Running_ReportsPidLeadingItsOwnSession()
     {
         await using var h = await RuntimeHarness.CreateAsync();
