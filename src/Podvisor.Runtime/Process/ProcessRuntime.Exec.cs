@@ -22,7 +22,7 @@ public sealed partial class ProcessRuntime
             throw new ArgumentException("exec needs a command", nameof(command));
         }
 
-        var (executable, error) = ResolveExecutable(command[0], record.Env, record.WorkingDir);
+        var (executable, error) = ContainerCommand.ResolveExecutable(command[0], record.Env, record.WorkingDir);
         if (error is not null)
         {
             return new ExecResult(ExecNotFoundExitCode, error, TimedOut: false);
@@ -50,7 +50,7 @@ public sealed partial class ProcessRuntime
             throw new ArgumentException("exec needs a command", nameof(command));
         }
 
-        var (executable, error) = ResolveExecutable(command[0], record.Env, record.WorkingDir);
+        var (executable, error) = ContainerCommand.ResolveExecutable(command[0], record.Env, record.WorkingDir);
         if (error is not null)
         {
             throw new RuntimeException(RuntimeErrorReason.StartError, error);

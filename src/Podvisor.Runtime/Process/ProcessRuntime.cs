@@ -25,8 +25,6 @@ public sealed partial class ProcessRuntime : IContainerRuntime
 
     public const string AdoptedExitMessage = "The container exited while podvisor was not its parent, so its exit status is unknown. The container used to be Running";
 
-    private const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-
     private readonly ProcessRuntimeOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -103,7 +101,7 @@ public sealed partial class ProcessRuntime : IContainerRuntime
         }
 
         var resolved = _catalog.Resolve(config.Image, config.Command, config.Args);
-        var env = BuildEnvironment(resolved.Env, config.Env);
+        var env = ContainerCommand.BuildEnvironment(resolved.Env, config.Env);
         var id = NewId();
         var dir = Path.Combine(_containersDir, id);
         Directory.CreateDirectory(dir);
@@ -166,7 +164,7 @@ public sealed partial class ProcessRuntime : IContainerRuntime
     private void Start(ContainerEntry entry)
     {
         var record = entry.Record;
-        var executable = ResolveExecutable(record.Argv[0], record.Env, record.WorkingDir);
+        var executable = ContainerCommand.ResolveExecutable(record.Argv[0], record.Env, record.WorkingDir);
         if (executable.Error is not null)
         {
             FailStart(entry, executable.Error);
@@ -333,127 +331,6 @@ public sealed partial class ProcessRuntime : IContainerRuntime
         entry.Exited.TrySetResult(final);
     }
 
-    public async Task StopContainerAsync(string containerId, TimeSpan timeout, CancellationToken ct)
-    {
-        var entry = Get(containerId);
-        await entry.Gate.WaitAsync(ct);
-        try
-        {
-            var record = entry.Record;
-            if (record.State == ContainerRunState.Created)
-            {
-                lock (entry.Sync)
-                {
-                    entry.Record = entry.Record with
-                    {
-                        State = ContainerRunState.Exited,
-                        ExitCode = 0,
-                        Reason = "Completed",
-                        FinishedAt = _time.GetUtcNow(),
-                    };
-                    Persist(entry);
-                }
-
-                entry.Exited.TrySetResult(entry.ToStatus());
-                return;
-            }
-
-            if (record.Pid is not { } pid)
-            {
-                return;
-            }
-
-            // Snapshot before signalling: a descendant that left the session is only found through its parent.
-            var tracked = new HashSet<(int Pid, ulong StartTime)>();
-            if (record.State == ContainerRunState.Running)
-            {
-                foreach (var p in ProcFs.LiveContainerProcesses(await _scanner.ScanAsync(), pid))
-                {
-                    tracked.Add((p.Pid, p.StartTime));
-                }
-
-                SignalGroup(entry, _options.StopSignal);
-                SignalEscaped(pid, tracked, _options.StopSignal);
-                try
-                {
-                    await entry.Exited.Task.WaitAsync(timeout, _time, ct);
-                }
-                catch (TimeoutException)
-                {
-                    SignalGroup(entry, LibC.SIGKILL);
-                    await entry.Exited.Task.WaitAsync(ct);
-                }
-            }
-
-            await WaitGroupGoneAsync(pid, tracked, ct);
-        }
-        finally
-        {
-            entry.Gate.Release();
-        }
-    }
-
-    private static void SignalGroup(ContainerEntry entry, int signal)
-    {
-        lock (entry.Sync)
-        {
-            if (!entry.Reaped && entry.Record.Pid is { } pid)
-            {
-                LibC.kill(-pid, signal);
-            }
-        }
-    }
-
-    /// <summary>Signals tracked descendants outside the container's process group, checking their start time.</summary>
-    private static void SignalEscaped(int session, HashSet<(int Pid, ulong StartTime)> tracked, int signal)
-    {
-        foreach (var (pid, startTime) in tracked)
-        {
-            if (pid != session && ProcFs.ReadStat(pid) is { } stat && stat.StartTime == startTime && stat.ProcessGroup != session)
-            {
-                LibC.kill(pid, signal);
-            }
-        }
-    }
-
-    /// <summary>
-    /// Waits until no live process of the container's session (or a tracked descendant that left it) remains,
-    /// SIGKILLing stragglers. Zombies count as gone: they run nothing and only their parent can reap them.
-    /// </summary>
-    private async Task WaitGroupGoneAsync(int session, HashSet<(int Pid, ulong StartTime)> tracked, CancellationToken ct)
-    {
-        var started = _time.GetTimestamp();
-        while (true)
-        {
-            // Fast path without a scan: the group is gone and so is every tracked descendant.
-            if (LibC.kill(-session, 0) != 0 && LibC.Errno == LibC.ESRCH
-                && tracked.All(t => ProcFs.ReadStat(t.Pid) is not { } s || s.StartTime != t.StartTime || s.IsZombie))
-            {
-                return;
-            }
-
-            var live = ProcFs.LiveContainerProcesses(await _scanner.ScanAsync(), session, tracked);
-            if (live.Count == 0)
-            {
-                return;
-            }
-
-            foreach (var p in live)
-            {
-                tracked.Add((p.Pid, p.StartTime));
-                LibC.kill(p.Pid, LibC.SIGKILL);
-            }
-
-            if (_time.GetElapsedTime(started) > _options.GroupExitWait)
-            {
-                LogStragglers(_logger, session, live.Count);
-                return;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(5), _time, ct);
-        }
-    }
-
     public async Task RemoveContainerAsync(string containerId, CancellationToken ct)
     {
         if (!_containers.TryGetValue(containerId, out var entry))
@@ -508,63 +385,6 @@ public sealed partial class ProcessRuntime : IContainerRuntime
         return _containers.TryGetValue(containerId, out var entry)
             ? entry
             : throw new RuntimeException(RuntimeErrorReason.NotFound, $"container \"{containerId}\" not found");
-    }
-
-    /// <summary>Defaults (PATH, HOME) &lt; image env &lt; container env; a later KEY replaces an earlier one in place.</summary>
-    internal static List<string> BuildEnvironment(IReadOnlyDictionary<string, string> imageEnv, IReadOnlyList<KeyValuePair<string, string>> containerEnv)
-    {
-        var order = new List<string>();
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        void Set(string key, string value)
-        {
-            if (!values.ContainsKey(key))
-            {
-                order.Add(key);
-            }
-
-            values[key] = value;
-        }
-
-        Set("PATH", DefaultPath);
-        Set("HOME", "/root");
-        foreach (var (k, v) in imageEnv)
-        {
-            Set(k, v);
-        }
-
-        foreach (var (k, v) in containerEnv)
-        {
-            Set(k, v);
-        }
-
-        return order.Select(k => $"{k}={values[k]}").ToList();
-    }
-
-    /// <summary>Finds argv[0] on the container's PATH (not Podvisor's), with runc's error wording.</summary>
-    internal static (string? Path, string? Error) ResolveExecutable(string name, IReadOnlyList<string> env, string workingDir)
-    {
-        if (name.Contains('/', StringComparison.Ordinal))
-        {
-            var full = Path.IsPathRooted(name) ? name : Path.GetFullPath(Path.Combine(workingDir, name));
-            if (!File.Exists(full))
-            {
-                return (null, $"exec: \"{name}\": stat {full}: no such file or directory");
-            }
-
-            return LibC.IsExecutableFile(full) ? (full, null) : (null, $"exec: \"{name}\": permission denied");
-        }
-
-        var path = env.LastOrDefault(e => e.StartsWith("PATH=", StringComparison.Ordinal))?[5..] ?? DefaultPath;
-        foreach (var dir in path.Split(':'))
-        {
-            var candidate = Path.Combine(dir.Length == 0 ? workingDir : dir, name);
-            if (LibC.IsExecutableFile(candidate))
-            {
-                return (candidate, null);
-            }
-        }
-
-        return (null, $"exec: \"{name}\": executable file not found in $PATH");
     }
 
     private void Persist(ContainerEntry entry) =>
