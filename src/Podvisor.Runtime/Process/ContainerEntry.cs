@@ -55,8 +55,12 @@ internal sealed class ContainerEntry
 
     public CriLogWriter? Log { get; set; }
 
-    /// <summary>Reads everything available from one FIFO into the log (nonblocking; the loop thread only).</summary>
-    public unsafe void Pump(LogStream stream, byte[] buffer)
+    /// <summary>
+    /// Reads what is available from one FIFO into the log (nonblocking; the loop thread only). At most
+    /// <paramref name="maxReads"/> reads per wake, so one chatty container cannot starve the others; epoll is
+    /// level-triggered and comes back for the rest.
+    /// </summary>
+    public unsafe void Pump(LogStream stream, byte[] buffer, int maxReads = 16)
     {
         var fd = stream == LogStream.Stdout ? StdoutFd : StderrFd;
         if (fd < 0 || Log is null)
@@ -66,7 +70,7 @@ internal sealed class ContainerEntry
 
         fixed (byte* p = buffer)
         {
-            while (true)
+            for (var reads = 0; reads < maxReads; reads++)
             {
                 var n = LibC.read(fd, p, buffer.Length);
                 if (n > 0)

@@ -138,11 +138,12 @@ public sealed partial class ProcessRuntime
         {
             lock (this)
             {
-                DrainLocked();
+                DrainLocked(maxReads: 16);
             }
         }
 
-        private void DrainLocked()
+        /// <summary>Bounded per wake so an exec that floods output cannot hold the I/O loop.</summary>
+        private void DrainLocked(int maxReads)
         {
             if (_readFd < 0)
             {
@@ -152,7 +153,7 @@ public sealed partial class ProcessRuntime
             var scratch = runtime._readBuffer;
             fixed (byte* p = scratch)
             {
-                while (true)
+                for (var reads = 0; reads < maxReads; reads++)
                 {
                     var n = LibC.read(_readFd, p, scratch.Length);
                     if (n > 0)
@@ -207,7 +208,7 @@ public sealed partial class ProcessRuntime
                 }
 
                 _reaped = true;
-                DrainLocked();
+                DrainLocked(FinalDrainReads);
                 CloseRead();
                 runtime._loop.Remove(_pidToken, _pidFd);
                 LibC.close(_pidFd);

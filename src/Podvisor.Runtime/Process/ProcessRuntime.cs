@@ -25,6 +25,9 @@ public sealed partial class ProcessRuntime : IContainerRuntime
 
     public const string AdoptedExitMessage = "The container exited while podvisor was not its parent, so its exit status is unknown. The container used to be Running";
 
+    /// <summary>Reads of 64 KiB allowed when draining a finished process's pipes: 4 MiB, far above a pipe's capacity.</summary>
+    private const int FinalDrainReads = 64;
+
     private readonly ProcessRuntimeOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -294,8 +297,9 @@ public sealed partial class ProcessRuntime : IContainerRuntime
 
         // A container's processes end with it, as when a pid namespace's init exits.
         LibC.kill(-pid, LibC.SIGKILL);
-        entry.Pump(LogStream.Stdout, _readBuffer);
-        entry.Pump(LogStream.Stderr, _readBuffer);
+        // What is still buffered (a pipe holds 64 KiB by default); bounded in case an escaped process keeps writing.
+        entry.Pump(LogStream.Stdout, _readBuffer, FinalDrainReads);
+        entry.Pump(LogStream.Stderr, _readBuffer, FinalDrainReads);
         entry.Log?.Complete();
         entry.CloseIo(_loop);
 

@@ -91,4 +91,17 @@ public sealed class ProcessRuntimeLogTests
             Assert.Equal(Enumerable.Range(0, 200).Select(n => $"c{i}-{n}"), RuntimeHarness.Lines(configs[i].LogPath));
         }
     }
+
+    [Fact]
+    public async Task Logs_FloodingContainer_OtherContainersStillLogged()
+    {
+        await using var h = await RuntimeHarness.CreateAsync(o => o with { LogMaxBytes = 1024 * 1024, LogMaxFiles = 2 });
+        await h.RunAsync("flood", "sh", "-c", "yes flooding");
+        var quiet = h.Config("quiet", "sh", "-c", "echo one; echo two");
+
+        var id = await h.RunAsync(quiet);
+        await h.WaitExitAsync(id);
+
+        Assert.Equal(["one", "two"], RuntimeHarness.Lines(quiet.LogPath));
+    }
 }
