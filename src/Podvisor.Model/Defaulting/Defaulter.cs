@@ -31,24 +31,23 @@ public static class Defaulter
     };
 
     /// <summary>
-    /// A pod: the pod spec defaults plus the pod-only ones (enableServiceLinks true, requests copied from limits,
-    /// hostPort = containerPort under hostNetwork).
+    /// A pod: the pod spec defaults plus the pod-only ones (enableServiceLinks true, requests copied from limits).
     /// </summary>
     public static Pod Pod(Pod pod)
     {
         var spec = PodSpec(pod.Spec ?? new PodSpec());
-        var hostNetwork = spec.HostNetwork == true;
         spec = spec with
         {
             EnableServiceLinks = spec.EnableServiceLinks ?? true,
-            Containers = [.. spec.Containers.Select(c => PodOnlyContainer(c, hostNetwork))],
-            InitContainers = spec.InitContainers is null ? null : [.. spec.InitContainers.Select(c => PodOnlyContainer(c, hostNetwork))],
+            Containers = [.. spec.Containers.Select(RequestsFromLimits)],
+            InitContainers = spec.InitContainers is null ? null : [.. spec.InitContainers.Select(RequestsFromLimits)],
         };
         return pod with { Spec = spec };
     }
 
     /// <summary>
-    /// SetDefaults_PodSpec and the container, probe, handler, port, env and volume defaults. A negative
+    /// SetDefaults_PodSpec and the container, probe, handler, port, env and volume defaults; under hostNetwork a
+    /// port's hostPort defaults to its containerPort (templates too, so they pass validation). A negative
     /// terminationGracePeriodSeconds is raised to 1 (SPEC.md §1.2.8: older API servers accepted it and the
     /// kubelet never waits less than 1 s), so stored objects carry the grace period that is actually used.
     /// </summary>
@@ -61,6 +60,7 @@ public static class Defaulter
             { } g => g,
         };
         var serviceAccount = string.IsNullOrEmpty(spec.ServiceAccountName) ? spec.ServiceAccount : spec.ServiceAccountName;
+        var hostNetwork = spec.HostNetwork == true;
         return spec with
         {
             DnsPolicy = string.IsNullOrEmpty(spec.DnsPolicy) ? "ClusterFirst" : spec.DnsPolicy,
@@ -71,8 +71,8 @@ public static class Defaulter
             ServiceAccountName = string.IsNullOrEmpty(serviceAccount) ? spec.ServiceAccountName : serviceAccount,
             ServiceAccount = string.IsNullOrEmpty(serviceAccount) ? spec.ServiceAccount : serviceAccount,
             Volumes = spec.Volumes is null ? null : [.. spec.Volumes.Select(Volume)],
-            Containers = [.. spec.Containers.Select(Container)],
-            InitContainers = spec.InitContainers is null ? null : [.. spec.InitContainers.Select(Container)],
+            Containers = [.. spec.Containers.Select(c => HostNetworkPorts(Container(c), hostNetwork))],
+            InitContainers = spec.InitContainers is null ? null : [.. spec.InitContainers.Select(c => HostNetworkPorts(Container(c), hostNetwork))],
         };
     }
 
@@ -148,7 +148,12 @@ public static class Defaulter
         };
     }
 
-    private static Container PodOnlyContainer(Container c, bool hostNetwork)
+    private static Container HostNetworkPorts(Container c, bool hostNetwork) =>
+        hostNetwork && c.Ports is not null
+            ? c with { Ports = [.. c.Ports.Select(p => p.HostPort is null or 0 ? p with { HostPort = p.ContainerPortNumber } : p)] }
+            : c;
+
+    private static Container RequestsFromLimits(Container c)
     {
         if (c.Resources?.Limits is { Count: > 0 } limits)
         {
@@ -159,11 +164,6 @@ public static class Defaulter
             }
 
             c = c with { Resources = c.Resources with { Requests = requests } };
-        }
-
-        if (hostNetwork && c.Ports is not null)
-        {
-            c = c with { Ports = [.. c.Ports.Select(p => p.HostPort is null or 0 ? p with { HostPort = p.ContainerPortNumber } : p)] };
         }
 
         return c;

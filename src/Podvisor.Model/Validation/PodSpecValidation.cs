@@ -36,6 +36,22 @@ internal static class PodSpecValidation
         ValidateContainers(spec.Containers, volumes, grace, path.Child("containers"), errs);
         ValidateInitContainers(spec.InitContainers ?? [], spec.Containers, volumes, grace, path.Child("initContainers"), errs);
 
+        if (spec.HostNetwork == true)
+        {
+            for (var i = 0; i < spec.Containers.Count; i++)
+            {
+                var ports = spec.Containers[i].Ports ?? [];
+                for (var j = 0; j < ports.Count; j++)
+                {
+                    if ((ports[j].HostPort ?? 0) != ports[j].ContainerPortNumber)
+                    {
+                        errs.Add(path.Child("containers").Index(i).Child("ports").Index(j).Child("hostPort")
+                            .Invalid(ports[j].HostPort ?? 0, "must match `containerPort` when `hostNetwork` is true"));
+                    }
+                }
+            }
+        }
+
         switch (spec.RestartPolicy)
         {
             case "Always" or "OnFailure" or "Never":
