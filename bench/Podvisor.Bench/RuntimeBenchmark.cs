@@ -114,7 +114,9 @@ internal sealed class RuntimeBenchmark : IBenchmark
             await runtime.RemovePodSandboxAsync(sandbox.Id, ct);
 
             var total = latencyCount + burstCount + 5;
-            Console.WriteLine($"process runtime, {Environment.ProcessorCount} cores, {DateTimeOffset.UtcNow:yyyy-MM-dd}");
+            // Figures on a shared machine mean little without its load; the baseline line is from the same run.
+            var load = File.ReadAllText("/proc/loadavg").Split(' ')[0];
+            Console.WriteLine($"process runtime, {Environment.ProcessorCount} cores, load average {load} at the end, {DateTimeOffset.UtcNow:yyyy-MM-dd}");
             Console.WriteLine($"  create+start -> running (sleep 60), {latencyCount} sequential: p50 {P(latencies, 50)} ms, p99 {P(latencies, 99)} ms (create alone: p50 {P(createLatencies, 50)} ms)");
             Console.WriteLine($"  {burstCount} create+start at once: {burstSeconds:F2} s = {burstCount / burstSeconds:F0} containers/s");
             Console.WriteLine($"  ExecSync(true), {execCount} sequential: {execSerialRate:F0} execs/s, p50 {P(execLatencies, 50)} ms, p99 {P(execLatencies, 99)} ms");
