@@ -12,6 +12,46 @@ namespace Podvisor.Model.Validation;
 /// </summary>
 public static class Validator
 {
+    /// <summary>
+    /// Validates any served kind: a create when <paramref name="old"/> is null, else an update (pods, deployments and
+    /// replica sets with their own update rules; other kinds with the metadata update rules plus the create rules).
+    /// Kinds without rules here yield no errors.
+    /// </summary>
+    public static IReadOnlyList<FieldError> Validate(Meta.IKubernetesObject obj, Meta.IKubernetesObject? old = null)
+    {
+        switch (obj, old)
+        {
+            case (Pod p, Pod o):
+                return ValidatePodUpdate(p, o);
+            case (Deployment d, Deployment o):
+                return ValidateDeploymentUpdate(d, o);
+            case (ReplicaSet r, ReplicaSet o):
+                return ValidateReplicaSetUpdate(r, o);
+        }
+
+        IReadOnlyList<FieldError> errors = obj switch
+        {
+            Pod p => ValidatePod(p),
+            Service s => ValidateService(s),
+            Deployment d => ValidateDeployment(d),
+            ReplicaSet r => ValidateReplicaSet(r),
+            Namespace n => ValidateNamespace(n),
+            ConfigMap c => ValidateConfigMap(c),
+            Secret s => ValidateSecret(s),
+            Endpoints e => ValidateEndpoints(e),
+            EndpointSlice e => ValidateEndpointSlice(e),
+            Event e => ValidateEvent(e),
+            Node n => ValidateNode(n),
+            _ => [],
+        };
+        if (old is null)
+        {
+            return errors;
+        }
+
+        return [.. MetaValidation.ValidateObjectMetaUpdate(obj.Metadata, old.Metadata).Concat(errors).DistinctBy(e => e.ToString())];
+    }
+
     public static IReadOnlyList<FieldError> ValidatePod(Pod pod)
     {
         var errs = MetaValidation.ValidateObjectMeta(pod.Metadata, namespaced: true, NameRule.Dns1123Subdomain);

@@ -115,4 +115,17 @@ public class ClusterValidationTests
     [Fact]
     public void ValidateNode_Valid_NoErrors() =>
         Assert.Empty(Validator.ValidateNode(new Node { Metadata = new ObjectMeta { Name = "node-1.example.com" }, Spec = new NodeSpec { PodCIDRs = ["10.88.0.0/16"], Taints = [new Taint { Key = "node.kubernetes.io/unschedulable", Effect = "NoSchedule" }] } }));
+
+    [Fact]
+    public void Validate_DispatchesByKindForCreateAndUpdate()
+    {
+        var pod = Pod();
+        Single(Validator.Validate(pod with { Spec = pod.Spec! with { Containers = [] } }), "spec.containers: Required value");
+        Single(Validator.Validate(pod with { Spec = pod.Spec! with { RestartPolicy = "Never" } }, pod).Select(e => e with { Detail = "" }).ToList(), "spec: Forbidden");
+
+        var cm = new ConfigMap { Metadata = Meta with { Uid = "1" } };
+        Single(Validator.Validate(cm with { Metadata = cm.Metadata with { Name = "other" } }, cm), "metadata.name: Invalid value: \"other\": field is immutable");
+        Assert.Empty(Validator.Validate(cm with { Data = new Dictionary<string, string> { ["k"] = "v" } }, cm));
+        Assert.Empty(Validator.Validate(new Podvisor.Model.Apps.Scale()));
+    }
 }
