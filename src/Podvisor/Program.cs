@@ -9,6 +9,9 @@ internal static class Program
     {
         var root = new RootCommand("Podvisor: a single-binary, Kubernetes-compatible node.")
         {
+            ServeCommand.Create(),
+            DownCommand.Create(),
+            KubeconfigCommand.Create(),
             VersionCommand.Create(),
         };
         return root.Parse(args).InvokeAsync();

@@ -69,14 +69,16 @@ internal static class ExecWebSocketHandler
                     new JsonArray(new JsonObject { ["reason"] = "ExitCode", ["message"] = exitCode.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
             await SendStatusAsync(socket, sendLock, status, ct);
             await CloseAsync(socket, ct);
-            await pumps.CancelAsync();
+
+            // Wait for the client's close frame: cancelling a pending receive would abort the socket and the client
+            // could lose the status frame (kubectl then reports a reset instead of the exit code).
             try
             {
-                await input;
+                await input.WaitAsync(TimeSpan.FromSeconds(5), TimeProvider.System, ct);
             }
-            catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+            catch (Exception e) when (e is OperationCanceledException or WebSocketException or TimeoutException or IOException)
             {
-                // the client went away or the socket closed: nothing more to read
+                // the client went away, or did not close in time: the socket is disposed by the caller
             }
         }
     }

@@ -145,13 +145,19 @@ public static class PodStreamingEndpoints
             return;
         }
 
-        if (!context.WebSockets.IsWebSocketRequest || !context.WebSockets.WebSocketRequestedProtocols.Contains(PortForwardSession.Subprotocol))
+        if (!context.WebSockets.IsWebSocketRequest || !RawWebSocketUpgrade.Offers(context, PortForwardSession.Subprotocol))
         {
             await WriteStatusAsync(context, 400, "BadRequest", $"port-forward needs a WebSocket upgrade with the {PortForwardSession.Subprotocol} subprotocol", name);
             return;
         }
 
-        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { SubProtocol = PortForwardSession.Subprotocol });
+        using var socket = await RawWebSocketUpgrade.AcceptAsync(context, PortForwardSession.Subprotocol);
+        if (socket is null)
+        {
+            await WriteStatusAsync(context, 400, "BadRequest", "port-forward needs an HTTP/1.1 WebSocket upgrade", name);
+            return;
+        }
+
         await using var session = new PortForwardSession(socket, (port, token) => backend.ConnectAsync(pod, port, token), logger);
         await session.RunAsync(ct);
     }

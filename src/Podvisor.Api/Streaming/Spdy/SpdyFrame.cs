@@ -129,6 +129,17 @@ internal sealed class SpdyFramer : IDisposable
         return frame;
     }
 
+    /// <summary>A client's SYN_STREAM (used by tests acting as kubectl).</summary>
+    public byte[] EncodeSynStream(uint streamId, IReadOnlyDictionary<string, string> headers, bool fin)
+    {
+        var block = _deflater.Compress(EncodeHeaderBlock(headers));
+        var frame = new byte[8 + 10 + block.Length];
+        WriteControlHeader(frame, SpdyControlType.SynStream, fin ? (byte)1 : (byte)0, 10 + block.Length);
+        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(8), streamId & 0x7fffffff);
+        block.CopyTo(frame.AsSpan(18));
+        return frame;
+    }
+
     public static byte[] EncodeData(uint streamId, ReadOnlySpan<byte> data, bool fin)
     {
         var frame = new byte[8 + data.Length];

@@ -1,0 +1,128 @@
+using Microsoft.Extensions.Logging;
+using Podvisor.Api;
+using Podvisor.Api.Streaming;
+using Podvisor.Client;
+using Podvisor.Client.InProcess;
+using Podvisor.Controllers.Scheduling;
+using Podvisor.Node;
+using Podvisor.Node.Prober;
+using Podvisor.Runtime;
+using Podvisor.Runtime.Process;
+using Podvisor.Store;
+
+namespace Podvisor.Composition;
+
+/// <summary>
+/// One Podvisor node in one process: store, API server, scheduler, node agent and runtime, composed here and
+/// nowhere else. Stopping it leaves containers running (the next start adopts them), as the kubelet does.
+/// </summary>
+internal sealed class PodvisorNode : IAsyncDisposable
+{
+    private readonly List<Func<Task>> _stops = [];
+
+    private PodvisorNode(IResourceStore store, ApiServer api, IPodvisorClient client)
+    {
+        Store = store;
+        Api = api;
+        Client = client;
+    }
+
+    public IResourceStore Store { get; }
+
+    public ApiServer Api { get; }
+
+    public IPodvisorClient Client { get; }
+
+    public static async Task<PodvisorNode> StartAsync(PodvisorNodeOptions options, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
+    {
+        if (options.Datastore is { } datastore && !datastore.StartsWith("sqlite", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException(
+                $"--datastore {datastore}: only the embedded SQLite store is available in this build (PostgreSQL is planned); omit --datastore");
+        }
+
+        if (options.Runtime != "process")
+        {
+            throw new InvalidOperationException(
+                $"--runtime {options.Runtime}: only the \"process\" runtime is available in this build (the oci runtime is planned)");
+        }
+
+        var dataDir = Path.GetFullPath(options.DataDir);
+        Directory.CreateDirectory(dataDir);
+        var podLogs = Path.Combine(dataDir, "pods");
+        var nodeName = options.NodeName ?? System.Net.Dns.GetHostName().ToLowerInvariant();
+        var stops = new List<Func<Task>>();
+        var store = await SqliteResourceStore.OpenAsync(dataDir, time, loggers, null, ct);
+        stops.Add(async () => await store.DisposeAsync());
+        try
+        {
+            var catalog = Path.Combine(dataDir, "images.yaml");
+            var runtime = new ProcessRuntime(
+                new ProcessRuntimeOptions
+                {
+                    StateDirectory = Path.Combine(dataDir, "runtime"),
+                    ImageCatalogPath = File.Exists(catalog) ? catalog : null,
+                },
+                time,
+                loggers.CreateLogger<ProcessRuntime>());
+            stops.Add(async () => await runtime.DisposeAsync());
+
+            var api = await ApiServerHost.StartAsync(
+                new ApiServerOptions
+                {
+                    DataDir = dataDir,
+                    Listen = options.Listen,
+                    Store = store,
+                    TimeProvider = time,
+                    LoggerFactory = loggers,
+                    MapEndpoints = routes => routes.MapPodStreaming(store, new RuntimePodStreamingBackend(runtime, podLogs), time, loggers),
+                },
+                ct);
+            stops.Add(() => api.StopAsync(CancellationToken.None));
+
+            var client = new InProcessClient(store);
+            var schedulerEvents = new EventRecorder(client, new EventRecorderOptions { Component = "default-scheduler" }, time, loggers.CreateLogger<EventRecorder>());
+            stops.Add(async () => await schedulerEvents.DisposeAsync());
+            var kubeletEvents = new EventRecorder(client, new EventRecorderOptions { Component = "kubelet", Host = nodeName }, time, loggers.CreateLogger<EventRecorder>());
+            stops.Add(async () => await kubeletEvents.DisposeAsync());
+
+            var scheduler = new Scheduler(client, schedulerEvents, new SchedulerOptions { NodeName = nodeName }, time, loggers.CreateLogger<Scheduler>());
+            var agent = new NodeAgent(
+                new NodeAgentOptions { NodeName = nodeName, PodLogDirectory = podLogs },
+                client,
+                runtime,
+                kubeletEvents,
+                time,
+                loggers,
+                status => new ProbeManagerProbes(new ProbeManager(runtime, new StatusManagerSource(status), kubeletEvents, time, loggers.CreateLogger<ProbeManager>(), null)));
+            await scheduler.StartAsync(ct);
+            stops.Add(async () => await scheduler.DisposeAsync());
+            await agent.StartAsync(ct);
+            stops.Add(() => agent.StopAsync(CancellationToken.None));
+
+            var node = new PodvisorNode(store, api, client);
+            node._stops.AddRange(stops);
+            return node;
+        }
+        catch
+        {
+            await StopAllAsync(stops);
+            throw;
+        }
+    }
+
+    /// <summary>Stops every part in reverse order of start; containers keep running.</summary>
+    public Task StopAsync() => StopAllAsync(_stops);
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+
+    private static async Task StopAllAsync(List<Func<Task>> stops)
+    {
+        for (var i = stops.Count - 1; i >= 0; i--)
+        {
+            await stops[i]();
+        }
+
+        stops.Clear();
+    }
+}
