@@ -6,9 +6,11 @@ namespace Podvisor.Model.Serialization;
 
 /// <summary>
 /// Walks a JSON tree against a <see cref="TypeShape"/> before it is bound: finds fields the type does not have,
-/// values of the wrong JSON type (reported with their path, which the serializer's own errors lack), and nulls
-/// that must read as "unset". Recursion follows the model's nesting only — unknown fields and free-form JSON
-/// are not descended — so depth is bounded by the types, not by the input.
+/// values of the wrong JSON type (reported with their path, which the serializer's own errors lack), and what must
+/// be rewritten before binding: nulls that must read as "unset" (Go's zero value for a non-pointer field, list item
+/// or map value) and absent non-nullable members (see <see cref="MemberShape.FilledWhenAbsent"/>). Recursion follows
+/// the model's nesting only — unknown fields and free-form JSON are not descended — so depth is bounded by the
+/// types, not by the input.
 /// </summary>
 internal sealed class FieldChecker
 {
@@ -23,7 +25,7 @@ internal sealed class FieldChecker
 
     public List<string> TypeErrors { get; } = [];
 
-    /// <summary>Some null must be removed or replaced by a zero value before binding.</summary>
+    /// <summary>Some null must be replaced by a zero value, or some absent member written out, before binding.</summary>
     public bool NeedsFix { get; private set; }
 
     /// <summary>Checks without changing the tree.</summary>
@@ -34,7 +36,7 @@ internal sealed class FieldChecker
         return checker;
     }
 
-    /// <summary>Replaces the nulls that <see cref="NeedsFix"/> reported; the tree must be the caller's own copy.</summary>
+    /// <summary>Rewrites what <see cref="NeedsFix"/> reported; the tree must be the caller's own copy.</summary>
     public static void Fix(JsonObject root, TypeShape shape) => new FieldChecker(fix: true).Walk(root, shape);
 
     private void Walk(JsonNode node, TypeShape shape)
@@ -64,7 +66,7 @@ internal sealed class FieldChecker
             return;
         }
 
-        List<string>? removals = null;
+        List<MemberShape>? nulls = null;
         foreach (var (key, value) in obj)
         {
             if (!shape.Members.TryGetValue(key, out var member))
@@ -82,7 +84,10 @@ internal sealed class FieldChecker
                 if (!member.AcceptsNull)
                 {
                     NeedsFix = true;
-                    (removals ??= []).Add(key);
+                    if (_fix)
+                    {
+                        (nulls ??= []).Add(member);
+                    }
                 }
 
                 continue;
@@ -93,13 +98,53 @@ internal sealed class FieldChecker
             _path.Pop();
         }
 
-        if (_fix && removals is not null)
+        List<MemberShape>? absent = null;
+        foreach (var member in shape.FilledWhenAbsent)
         {
-            foreach (var key in removals)
+            if (!obj.ContainsKey(member.Name))
             {
-                obj.Remove(key);
+                NeedsFix = true;
+                if (_fix)
+                {
+                    (absent ??= []).Add(member);
+                }
             }
         }
+
+        if (!_fix)
+        {
+            return;
+        }
+
+        // Go leaves the zero value where null meets a non-pointer field. A required member is removed instead, so
+        // that the serializer rejects the object for the missing value.
+        for (var i = 0; nulls is not null && i < nulls.Count; i++)
+        {
+            var member = nulls[i];
+            var zero = member.Shape.Zero(out var exists);
+            if (exists && zero is not null && !member.IsRequired)
+            {
+                SetZero(obj, member, zero);
+            }
+            else
+            {
+                obj.Remove(member.Name);
+            }
+        }
+
+        for (var i = 0; absent is not null && i < absent.Count; i++)
+        {
+            SetZero(obj, absent[i], absent[i].Shape.Zero(out _)!);
+        }
+    }
+
+    /// <summary>Writes a zero value and completes it: an empty object gets the zero values of its own members.</summary>
+    private void SetZero(JsonObject obj, MemberShape member, JsonNode zero)
+    {
+        obj[member.Name] = zero;
+        _path.Push(member.Name);
+        Walk(zero, member.Shape);
+        _path.Pop();
     }
 
     private void WalkList(JsonNode node, TypeShape shape)
@@ -118,9 +163,10 @@ internal sealed class FieldChecker
             {
                 Walk(item, element);
             }
-            else if (NullElement(element) is var (zero, fixable) && fixable && _fix)
+            else if (NullElement(element) is { } zero && _fix)
             {
                 array[i] = zero;
+                Walk(zero, element);
             }
 
             _path.Pop();
@@ -136,7 +182,7 @@ internal sealed class FieldChecker
         }
 
         var element = shape.Element;
-        List<(string Key, JsonNode? Zero)>? replacements = null;
+        List<(string Key, JsonNode Zero)>? replacements = null;
         foreach (var (key, value) in obj)
         {
             _path.Push(key);
@@ -144,7 +190,7 @@ internal sealed class FieldChecker
             {
                 Walk(value, element);
             }
-            else if (NullElement(element) is var (zero, fixable) && fixable)
+            else if (NullElement(element) is { } zero && _fix)
             {
                 (replacements ??= []).Add((key, zero));
             }
@@ -152,32 +198,39 @@ internal sealed class FieldChecker
             _path.Pop();
         }
 
-        if (_fix && replacements is not null)
+        if (replacements is not null)
         {
             foreach (var (key, zero) in replacements)
             {
                 obj[key] = zero;
+                _path.Push(key);
+                Walk(zero, element);
+                _path.Pop();
             }
         }
     }
 
-    /// <summary>A null list item or map value: Go's decoder leaves the zero value; a type without one is an error.</summary>
-    private (JsonNode? Zero, bool Fixable) NullElement(TypeShape element)
+    /// <summary>
+    /// A null list item or map value: Go's decoder leaves the zero value (an empty struct for a list of structs), which
+    /// is returned to be written in its place; null when null itself is bound (free-form JSON). A type without a zero
+    /// value is a type error.
+    /// </summary>
+    private JsonNode? NullElement(TypeShape element)
     {
         var zero = element.Zero(out var exists);
         if (!exists)
         {
             TypeError(null, element);
-            return (null, false);
+            return null;
         }
 
-        if (element.Kind == ShapeKind.Scalar && element.Scalar == ScalarKind.Any)
+        if (zero is null)
         {
-            return (null, false);
+            return null;
         }
 
         NeedsFix = true;
-        return (zero, true);
+        return zero;
     }
 
     private void CheckScalar(JsonNode node, TypeShape shape)

@@ -44,6 +44,7 @@ internal sealed class TypeShape
     private readonly Type? _elementType;
     private readonly string _name = "";
     private TypeShape? _element;
+    private MemberShape[]? _filledWhenAbsent;
 
     private TypeShape(Type type)
     {
@@ -97,6 +98,9 @@ internal sealed class TypeShape
 
     public IReadOnlyDictionary<string, MemberShape> Members { get; } = new Dictionary<string, MemberShape>();
 
+    /// <summary>Members that must be written out with their zero value when absent (<see cref="MemberShape.FilledWhenAbsent"/>).</summary>
+    public MemberShape[] FilledWhenAbsent => _filledWhenAbsent ??= [.. Members.Values.Where(m => m.FilledWhenAbsent)];
+
     public TypeShape Element => _element ??= For(_elementType!);
 
     public static TypeShape For(Type type)
@@ -112,7 +116,15 @@ internal sealed class TypeShape
         return Cache.GetOrAdd(type, shape);
     }
 
-    /// <summary>The value Go's decoder leaves for a JSON null inside a list or a map, or null when there is none.</summary>
+    /// <summary>Whether <see cref="Zero"/> gives a JSON value (not for free-form JSON, times and unknown converters).</summary>
+    public bool HasZero => Kind != ShapeKind.Scalar
+        || Scalar is ScalarKind.String or ScalarKind.Bytes or ScalarKind.Bool or ScalarKind.Integer or ScalarKind.Float
+            or ScalarKind.IntOrString or ScalarKind.Quantity;
+
+    /// <summary>
+    /// The JSON for the value Go's decoder leaves where a JSON null meets a non-pointer field, list item or map value
+    /// (the Go zero value: "", 0, false, {}, []), or null when there is none. A fresh node on every call.
+    /// </summary>
     public JsonNode? Zero(out bool exists)
     {
         exists = true;
@@ -229,15 +241,41 @@ internal sealed class MemberShape(JsonPropertyInfo property)
 {
     private readonly Type _type = property.PropertyType;
     private TypeShape? _shape;
+    private int _filledWhenAbsent;
 
     public string Name { get; } = property.Name;
 
     /// <summary>
-    /// Whether JSON null may be bound as is. Otherwise null means "unset" (Go's behaviour) and the member keeps
-    /// its default: a non-nullable property never receives null.
+    /// Whether JSON null may be bound as is. Otherwise null means "unset" (Go's behaviour) and the member gets its
+    /// zero value: a non-nullable property never receives null.
     /// </summary>
     public bool AcceptsNull { get; } = Nullable.GetUnderlyingType(property.PropertyType) is not null
         || (!property.PropertyType.IsValueType && property.IsSetNullable);
+
+    /// <summary>A C# <c>required</c> member: when absent (or null) the serializer rejects the object.</summary>
+    public bool IsRequired { get; } = property.IsRequired;
+
+    /// <summary>
+    /// A non-nullable, non-required reference member with a zero value (<c>ObjectMeta Metadata = new()</c>,
+    /// <c>string Name = ""</c>, <c>IReadOnlyList&lt;Container&gt; Containers = []</c>). Such a member must be present
+    /// in the JSON that is bound: the source generator binds init-only properties through an object initializer
+    /// that assigns every one of them, so an absent member becomes null rather than keeping its initializer
+    /// (dotnet/runtime#84484). Value types are not listed: for them the default the serializer leaves is the zero value.
+    /// </summary>
+    public bool FilledWhenAbsent
+    {
+        get
+        {
+            // 0 unknown, 1 no, 2 yes; resolved lazily because it needs the member's shape (types may be recursive).
+            if (_filledWhenAbsent == 0)
+            {
+                var fill = !AcceptsNull && !IsRequired && !_type.IsValueType && Shape.HasZero;
+                _filledWhenAbsent = fill ? 2 : 1;
+            }
+
+            return _filledWhenAbsent == 2;
+        }
+    }
 
     public TypeShape Shape => _shape ??= TypeShape.For(_type);
 }

@@ -53,6 +53,8 @@ public class PodValidationTests
         { "fieldRef path unsupported", () => WithContainer(c => c with { Env = [new EnvVar { Name = "P", ValueFrom = new EnvVarSource { FieldRef = new ObjectFieldSelector { ApiVersion = "v1", FieldPath = "spec.restartPolicy" } } }] }), "spec.containers[0].env[0].valueFrom.fieldRef.fieldPath: Unsupported value: \"spec.restartPolicy\": supported values: \"metadata.name\", \"metadata.namespace\", \"metadata.uid\", \"spec.nodeName\", \"spec.serviceAccountName\", \"status.hostIP\", \"status.hostIPs\", \"status.podIP\", \"status.podIPs\"" },
         { "fieldRef path unknown", () => WithContainer(c => c with { Env = [new EnvVar { Name = "P", ValueFrom = new EnvVarSource { FieldRef = new ObjectFieldSelector { ApiVersion = "v1", FieldPath = "spec.foo" } } }] }), "spec.containers[0].env[0].valueFrom.fieldRef.fieldPath: Invalid value: \"spec.foo\": error converting fieldPath: field label not supported: spec.foo" },
         { "fieldRef apiVersion missing", () => WithContainer(c => c with { Env = [new EnvVar { Name = "P", ValueFrom = new EnvVarSource { FieldRef = new ObjectFieldSelector { FieldPath = "metadata.name" } } }] }), "spec.containers[0].env[0].valueFrom.fieldRef.apiVersion: Required value" },
+        { "fieldRef label key invalid", () => WithContainer(c => c with { Env = [new EnvVar { Name = "P", ValueFrom = new EnvVarSource { FieldRef = new ObjectFieldSelector { ApiVersion = "v1", FieldPath = "metadata.labels['bad key']" } } }] }), "spec.containers[0].env[0].valueFrom.fieldRef: Invalid value: \"bad key\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')" },
+        { "fieldRef apiVersion unsupported", () => WithContainer(c => c with { Env = [new EnvVar { Name = "P", ValueFrom = new EnvVarSource { FieldRef = new ObjectFieldSelector { ApiVersion = "v2", FieldPath = "metadata.name" } } }] }), "spec.containers[0].env[0].valueFrom.fieldRef.fieldPath: Invalid value: \"metadata.name\": error converting fieldPath: unsupported pod version: v2" },
         { "secretKeyRef key missing", () => WithContainer(c => c with { Env = [new EnvVar { Name = "P", ValueFrom = new EnvVarSource { SecretKeyRef = new SecretKeySelector { Name = "s" } } }] }), "spec.containers[0].env[0].valueFrom.secretKeyRef.key: Required value" },
 
         // volumes and mounts
@@ -198,6 +200,51 @@ public class PodValidationTests
         Assert.Equal(
             "Pod \"Bad_Name\" is invalid: [" + string.Join(", ", Messages(errors)) + "]",
             ValidationErrors.Summary("Pod", "Bad_Name", errors));
+    }
+
+    [Fact]
+    public void ValidatePod_FiveMistakesInYamlManifest_ReportsFiveErrors()
+    {
+        const string yaml = """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web
+              labels:
+                app: "-web"
+            spec:
+              restartPolicy: Sometimes
+              containers:
+              - name: web
+                image: nginx
+                ports:
+                - containerPort: 80
+                - containerPort: 70000
+                volumeMounts:
+                - name: data
+                  mountPath: /data
+              - name: web
+                image: busybox
+                readinessProbe:
+                  exec:
+                    command: ["true"]
+                  terminationGracePeriodSeconds: 5
+            """;
+        var document = Assert.Single(Podvisor.Model.Serialization.ManifestReader.Read(yaml));
+        var pod = Podvisor.Model.Defaulting.Defaulter.Pod(Podvisor.Model.Serialization.KubeJson.FromNode<Pod>(document));
+
+        var errors = Validator.ValidatePod(pod);
+
+        Assert.Equal(
+            [
+                "metadata.labels: Invalid value: \"-web\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
+                "spec.containers[0].ports[1].containerPort: Invalid value: 70000: " + PortRange,
+                "spec.containers[0].volumeMounts[0].name: Not found: \"data\"",
+                "spec.containers[1].name: Duplicate value: \"web\"",
+                "spec.containers[1].readinessProbe.terminationGracePeriodSeconds: Invalid value: 5: must not be set for readinessProbes",
+                "spec.restartPolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", \"OnFailure\", \"Never\"",
+            ],
+            Messages(errors));
     }
 
     [Fact]
