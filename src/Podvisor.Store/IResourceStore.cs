@@ -130,8 +130,9 @@ public interface IResourceStore : IAsyncDisposable
     Task<ListResult> ListAsync(ResourceType type, string? ns, ListOptions options, CancellationToken ct);
 
     /// <summary>
-    /// Changes in revision order, each once, no gaps. Throws StoreException(Expired) when the requested revision was
-    /// compacted. The enumeration ends when ct fires; a watcher that falls too far behind gets an Error event
+    /// Changes in revision order, each once, no gaps. Throws StoreException(BadRequest) at once, before enumeration,
+    /// for an invalid selector or resourceVersion; the enumeration throws StoreException(Expired) when the requested
+    /// revision was compacted. The enumeration ends when ct fires; a watcher that falls too far behind gets an Error event
     /// (Expired) and the stream ends, so it relists.
     /// </summary>
     IAsyncEnumerable<WatchEvent> WatchAsync(ResourceType type, string? ns, WatchOptions options, CancellationToken ct);

@@ -86,11 +86,19 @@ internal sealed partial class ResourceStore
         return Task.FromResult(new ListResult(items, revision, token, remaining));
     }
 
-    public async IAsyncEnumerable<WatchEvent> WatchAsync(ResourceType type, string? ns, WatchOptions options, [EnumeratorCancellation] CancellationToken ct)
+    public IAsyncEnumerable<WatchEvent> WatchAsync(ResourceType type, string? ns, WatchOptions options, CancellationToken ct)
     {
+        // Arguments are checked here, before the first MoveNext, so a caller can answer a bad request before it
+        // commits to a stream.
         var filter = ObjectFilter.Create(type, options.LabelSelector, options.FieldSelector);
         var prefix = Prefix(type, ns);
         var from = options.ResourceVersion is null or "" or "0" ? (long?)null : ParseRv(options.ResourceVersion);
+        return WatchCoreAsync(type, filter, prefix, from, options.AllowBookmarks, ct);
+    }
+
+    private async IAsyncEnumerable<WatchEvent> WatchCoreAsync(
+        ResourceType type, ObjectFilter filter, string prefix, long? from, bool allowBookmarks, [EnumeratorCancellation] CancellationToken ct)
+    {
 
         // Subscribe first, then read what is already stored: every row is in the replay, the queue or both;
         // rows at or below the last one delivered are skipped, so each is delivered once, in order.
@@ -146,7 +154,7 @@ internal sealed partial class ResourceStore
             }
         }
 
-        using var bookmarks = options.AllowBookmarks
+        using var bookmarks = allowBookmarks
             ? _time.CreateTimer(static s => ((LogSubscription)s!).RequestBookmark(), subscription, _options.BookmarkInterval, _options.BookmarkInterval)
             : null;
         var reader = subscription.Reader;

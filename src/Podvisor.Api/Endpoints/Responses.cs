@@ -1,4 +1,6 @@
-using System.Text;
+using System.Buffers;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
@@ -8,11 +10,28 @@ internal static class Responses
 {
     public const string Json = "application/json";
 
+    /// <summary>
+    /// Escaping as close to Go's encoding/json as System.Text.Json offers: quotes as <c>\"</c> and text left readable,
+    /// where the default encoder would write <c>\u0022</c> and escape every non-ASCII letter.
+    /// </summary>
+    public static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static byte[] Utf8(JsonNode body)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            body.WriteTo(writer);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
     public static async Task WriteAsync(HttpContext http, int code, JsonNode body, string contentType = Json)
     {
         http.Response.StatusCode = code;
         http.Response.ContentType = contentType;
-        var bytes = Encoding.UTF8.GetBytes(body.ToJsonString());
+        var bytes = Utf8(body);
         http.Response.ContentLength = bytes.Length;
         await http.Response.Body.WriteAsync(bytes, http.RequestAborted);
     }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
+using Podvisor.Api.Endpoints;
 using Podvisor.Store;
 
 namespace Podvisor.Api.Streaming;
@@ -244,21 +245,6 @@ public static class PodStreamingEndpoints
     private static bool IsTrue(Microsoft.Extensions.Primitives.StringValues value) =>
         string.Equals(value.FirstOrDefault(), "true", StringComparison.OrdinalIgnoreCase) || value.FirstOrDefault() == "1";
 
-    private static async Task WriteStatusAsync(HttpContext context, int code, string reason, string message, string name)
-    {
-        context.Response.StatusCode = code;
-        context.Response.ContentType = "application/json";
-        var status = new JsonObject
-        {
-            ["kind"] = "Status",
-            ["apiVersion"] = "v1",
-            ["metadata"] = new JsonObject(),
-            ["status"] = "Failure",
-            ["message"] = message,
-            ["reason"] = reason,
-            ["details"] = new JsonObject { ["name"] = name, ["kind"] = "pods" },
-            ["code"] = code,
-        };
-        await context.Response.WriteAsync(JsonSerializer.Serialize(status, StreamingJsonContext.Default.JsonObject), context.RequestAborted);
-    }
+    private static Task WriteStatusAsync(HttpContext context, int code, string reason, string message, string name) =>
+        Responses.WriteAsync(context, code, ApiError.StatusJson(code, reason, message, new JsonObject { ["name"] = name, ["kind"] = "pods" }));
 }

@@ -1,5 +1,6 @@
+using System.Buffers;
 using System.Globalization;
-using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Podvisor.Api.Endpoints;
@@ -42,10 +43,22 @@ internal static class WatchStream
         var table = Responses.WantsTable(http);
         var firstTableEvent = true;
 
-        await using var events = api.Store.WatchAsync(s.Type, p.Namespace, options, linked.Token).GetAsyncEnumerator(linked.Token);
-        var started = false;
+        IAsyncEnumerable<WatchEvent> watch;
         try
         {
+            watch = api.Store.WatchAsync(s.Type, p.Namespace, options, linked.Token);
+        }
+        catch (StoreException ex)
+        {
+            throw StoreCalls.Map(ex, s, p.Name);
+        }
+
+        // The watch is established: commit the 200 and flush the headers now, as the apiserver does, so a client of a
+        // quiet resource (kubectl get -w, wait) knows it is watching before the first event.
+        try
+        {
+            await StartAsync(http, table, linked.Token);
+            await using var events = watch.GetAsyncEnumerator(linked.Token);
             while (true)
             {
                 WatchEvent e;
@@ -60,24 +73,8 @@ internal static class WatchStream
                 }
                 catch (StoreException ex) when (ex.Reason == StoreErrorReason.Expired)
                 {
-                    var expired = ApiError.Gone(ex.Message);
-                    if (!started)
-                    {
-                        await StartAsync(http, table);
-                    }
-
-                    await WriteEventAsync(http, "ERROR", expired.ToStatus(), linked.Token);
+                    await WriteEventAsync(http, "ERROR", ApiError.Gone(ex.Message).ToStatus(), linked.Token);
                     return;
-                }
-                catch (StoreException ex) when (!started)
-                {
-                    throw StoreCalls.Map(ex, s, p.Name);
-                }
-
-                if (!started)
-                {
-                    await StartAsync(http, table);
-                    started = true;
                 }
 
                 var (type, obj) = Render(s, e, table && e.Type is not (WatchEventType.Bookmark or WatchEventType.Error), ref firstTableEvent, api.Time.GetUtcNow());
@@ -87,11 +84,6 @@ internal static class WatchStream
         catch (OperationCanceledException) when (linked.IsCancellationRequested)
         {
             // timeoutSeconds, server stop or client gone: end the chunked stream cleanly.
-        }
-
-        if (!started && !http.RequestAborted.IsCancellationRequested)
-        {
-            await StartAsync(http, table);
         }
     }
 
@@ -131,19 +123,30 @@ internal static class WatchStream
         return (type, row);
     }
 
-    private static async Task StartAsync(HttpContext http, bool table)
+    private static async Task StartAsync(HttpContext http, bool table, CancellationToken ct)
     {
         http.Response.StatusCode = 200;
         http.Response.ContentType = table ? TableWriter.ContentType : Responses.Json;
         http.Response.Headers.CacheControl = "no-cache, private";
-        await http.Response.StartAsync(http.RequestAborted);
-        await http.Response.Body.FlushAsync(http.RequestAborted);
+        await http.Response.StartAsync(ct);
+        await http.Response.Body.FlushAsync(ct);
     }
 
+    /// <summary>Writes one event line straight from the stored object (no clone: the object is shared by watchers).</summary>
     private static async Task WriteEventAsync(HttpContext http, string type, JsonObject obj, CancellationToken ct)
     {
-        var line = new JsonObject { ["type"] = type, ["object"] = obj.DeepClone() }.ToJsonString() + "\n";
-        await http.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(line), ct);
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer, Responses.WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type", type);
+            writer.WritePropertyName("object");
+            obj.WriteTo(writer);
+            writer.WriteEndObject();
+        }
+
+        buffer.Write("\n"u8);
+        await http.Response.Body.WriteAsync(buffer.WrittenMemory, ct);
         await http.Response.Body.FlushAsync(ct);
     }
 

@@ -49,8 +49,9 @@ public sealed class LogStreamingTests : IAsyncLifetime
 
         var response = await http.GetAsync("/api/v1/namespaces/default/pods/web/log?container=main&previous=true");
 
+        var body = await response.Content.ReadAsStringAsync();
         Assert.Equal(400, (int)response.StatusCode);
-        Assert.Contains("previous terminated container \\\"main\\\" in pod \\\"web\\\" not found", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.True(body.Contains("previous terminated container \\\"main\\\" in pod \\\"web\\\" not found", StringComparison.Ordinal), body);
     }
 
     [Fact]
