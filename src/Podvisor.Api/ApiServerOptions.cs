@@ -17,7 +17,7 @@ public sealed record ApiServerOptions
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
-    /// <summary>The served kinds; defaults to <see cref="BuiltInResources.CreateRegistry"/>. Plug typed admission in here.</summary>
+    /// <summary>The served kinds; defaults to <see cref="BuiltInResources.CreateRegistry"/> (typed admission included).</summary>
     public ResourceRegistry? Registry { get; init; }
 
     /// <summary>

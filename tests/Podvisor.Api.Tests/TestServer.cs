@@ -1,10 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
 using Podvisor.Store;
+using Podvisor.Testing.Http;
 
 namespace Podvisor.Api.Tests;
 
@@ -50,26 +49,7 @@ public sealed class TestServer : IAsyncDisposable
 
     public static HttpClient CreateClient(ApiServer server, string? token)
     {
-        var ca = X509Certificate2.CreateFromPem(server.CaPem);
-        var handler = new SocketsHttpHandler
-        {
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                RemoteCertificateValidationCallback = (_, cert, _, _) =>
-                {
-                    if (cert is null)
-                    {
-                        return false;
-                    }
-
-                    using var chain = new X509Chain();
-                    chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                    chain.ChainPolicy.CustomTrustStore.Add(ca);
-                    chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                    return chain.Build(new X509Certificate2(cert));
-                },
-            },
-        };
+        var handler = CaTrust.Handler(server.CaPem);
         var client = new HttpClient(handler) { BaseAddress = server.Url, Timeout = TimeSpan.FromSeconds(60) };
         if (token is not null)
         {

@@ -37,8 +37,11 @@ internal static class Admission
         }
 
         var defaulted = s.Admission.Default(obj);
-        var errors = ObjectMetaValidation.Validate(s, defaulted);
-        errors.AddRange(s.Admission.Validate(defaulted, old));
+        // The generic metadata rules and the kind's own rules overlap on metadata: report each error once.
+        var errors = ObjectMetaValidation.Validate(s, defaulted)
+            .Concat(s.Admission.Validate(defaulted, old))
+            .DistinctBy(e => (e.Field, e.Message))
+            .ToList();
         if (errors.Count > 0)
         {
             var name = Json.Str(defaulted, "metadata", "name") ?? Json.Str(defaulted, "metadata", "generateName") ?? "";

@@ -44,7 +44,11 @@ public static class BuiltInResources
         },
     };
 
-    public static ResourceRegistry CreateRegistry() => new(
+    /// <summary>Every built-in kind, with the typed model's defaulting and validation where the model types it.</summary>
+    public static ResourceRegistry CreateRegistry() => new(Strategies().Select(
+        s => ModelAdmission.For(s.Type.ApiVersion, s.Type.Kind) is { } admission ? s with { Admission = admission } : s));
+
+    private static IEnumerable<ResourceStrategy> Strategies() =>
     [
         Pods,
         Core("services", "Service", "service", ["svc"], ["all"], new ServiceTable(), Fields("spec", "status"), hasStatus: true),
@@ -70,7 +74,7 @@ public static class BuiltInResources
             Singular = "lease",
             TopLevelFields = Fields("spec"),
         },
-    ]);
+    ];
 
     private static ResourceStrategy Core(
         string resource, string kind, string singular, IReadOnlyList<string> shortNames, IReadOnlyList<string> categories,
