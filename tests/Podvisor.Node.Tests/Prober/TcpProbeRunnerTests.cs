@@ -26,7 +26,7 @@ public sealed class TcpProbeRunnerTests
         var outcome = await _runner.ProbeAsync("127.0.0.1", port, TimeSpan.FromSeconds(5), CancellationToken.None);
         await accepted;
 
-        Assert.Equal(ProbeOutcomeKind.Success, outcome.Kind);
+        Assert.Equal(ProbeOutcome.Success(), outcome);
     }
 
     [Fact]

@@ -46,6 +46,12 @@ internal sealed class TcpProbeRunner(TimeProvider time) : IProbeRunner
         {
             return ProbeOutcome.Failure($"dial tcp {hostPort}: i/o timeout");
         }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionReset)
+        {
+            // The handshake completed (a closed port answers the SYN with ECONNREFUSED), but the server's
+            // accept-then-reset reached the socket before the connect completion was observed: something listens.
+            return ProbeOutcome.Success();
+        }
         catch (Exception ex)
         {
             return ProbeOutcome.Failure(GoErrorText.Dial(hostPort, ex));
