@@ -82,6 +82,47 @@ public sealed class SeedExamplesE2ETests(PodvisorServer server) : IClassFixture<
         Assert.False(File.Exists(secret), "preStop should have shredded the file");
     }
 
+    [Fact]
+    public async Task NginxSeeds_MyPodServesHttp_GracestopQuitsByPreStop_HostPathAndEmptyDirExplainTheRuntime()
+    {
+        // my-pod as the seed wrote it: nginx (image catalog: nginx -g 'daemon off;') on the host's port 80.
+        (await server.KubectlAsync("apply", "-f", Path.Combine(ExamplesDir, "my-pod.yaml"))).AssertSuccess();
+        (await server.KubectlAsync("wait", "--for=condition=Ready", "pod/my-pod", "--timeout=60s")).AssertSuccess();
+        using (var http = new System.Net.Http.HttpClient { Timeout = TimeSpan.FromSeconds(10) })
+        {
+            using var page = await http.GetAsync(new Uri("http://127.0.0.1:80/"));
+            Assert.Equal(System.Net.HttpStatusCode.OK, page.StatusCode);
+            Assert.Equal("nginx", page.Headers.Server.First().Product?.Name);
+        }
+
+        (await server.KubectlAsync("delete", "pod", "my-pod")).AssertSuccess();
+
+        // gracestop: hook-demo2 stops through its preStop (nginx -s quit); hook-demo3's hostPath needs the pod sandbox.
+        (await server.KubectlAsync("apply", "-f", Path.Combine(ExamplesDir, "gracestop.yaml"))).AssertSuccess();
+        (await server.KubectlAsync("wait", "--for=condition=Ready", "pod/hook-demo2", "--timeout=60s")).AssertSuccess();
+        var events = await server.WaitForAsync(
+            o => o.Contains("FailedCreatePodSandBox", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30),
+            "get", "events", "--field-selector", "involvedObject.name=hook-demo3", "-o", "jsonpath={range .items[*]}{.reason}: {.message}{\"\\n\"}{end}");
+        Assert.Contains("hostPath volumes need the oci runtime", events, StringComparison.Ordinal);
+        (await server.KubectlAsync("delete", "pod", "hook-demo2")).AssertSuccess();
+        var terminated = (await server.KubectlAsync("get", "events", "--field-selector", "involvedObject.name=hook-demo2", "-o", "jsonpath={.items[*].reason}")).AssertSuccess().Stdout;
+        Assert.Contains("Killing", terminated, StringComparison.Ordinal);
+        Assert.DoesNotContain("FailedPreStopHook", terminated, StringComparison.Ordinal);
+        Assert.Empty(System.Diagnostics.Process.GetProcessesByName("nginx"));
+        (await server.KubectlAsync("delete", "pod", "hook-demo3", "--grace-period=0", "--force")).AssertSuccess();
+
+        // init-pod: the init container and nginx share an emptyDir, which the process runtime cannot give them.
+        (await server.KubectlAsync("apply", "-f", Path.Combine(ExamplesDir, "init-pod.yaml"))).AssertSuccess();
+        var init = await server.WaitForAsync(
+            o => o.Contains("FailedCreatePodSandBox", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30),
+            "describe", "pod", "first-demo");
+        Assert.Contains("emptyDir volumes need the oci runtime", init, StringComparison.Ordinal);
+        Assert.Matches(@"first-demo\s+0/1\s+Init:0/1", (await server.KubectlAsync("get", "pod", "first-demo")).AssertSuccess().Stdout);
+        (await server.KubectlAsync("delete", "pod", "first-demo", "--grace-period=0", "--force")).AssertSuccess();
+    }
+
     private static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
