@@ -1,0 +1,114 @@
+using System.Globalization;
+
+namespace Podvisor.Bench;
+
+/// <summary>What the machine and a process look like from /proc: load average, CPU time, RSS.</summary>
+internal static class Machine
+{
+    /// <summary>Clock ticks per second of /proc/PID/stat (USER_HZ, 100 on every Linux this runs on).</summary>
+    private const double TicksPerSecond = 100;
+
+    /// <summary>The 1-minute load average.</summary>
+    public static string LoadAverage() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
+
+    /// <summary>The line every benchmark prints next to its figures: figures on a shared machine mean little without it.</summary>
+    public static string Header(string benchmark) =>
+        $"{benchmark}: {Environment.ProcessorCount} cores, 1-min load average {LoadAverage()}, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC";
+
+    /// <summary>user+system CPU of the process itself, and of its reaped children, or null when it is gone.</summary>
+    public static (TimeSpan Self, TimeSpan Children)? Cpu(int pid)
+    {
+        string stat;
+        try
+        {
+            stat = File.ReadAllText($"/proc/{pid}/stat");
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+
+        // Fields after the command name "(...)": state is field 3; utime 14, stime 15, cutime 16, cstime 17.
+        var f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        double T(int field) => double.Parse(f[field - 3], CultureInfo.InvariantCulture) / TicksPerSecond;
+        return (TimeSpan.FromSeconds(T(14) + T(15)), TimeSpan.FromSeconds(T(16) + T(17)));
+    }
+
+    /// <summary>VmRSS in MiB, or null when the process is gone.</summary>
+    public static double? RssMiB(int pid)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            {
+                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                {
+                    var kb = long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+                    return kb / 1024.0;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return null;
+    }
+
+    /// <summary>True while a process with this pid exists and is not a zombie.</summary>
+    public static bool Alive(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)] is not ('Z' or 'X');
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Pids whose command line mentions <paramref name="needle"/> (like `pgrep -f`), excluding this process.</summary>
+    public static List<int> ProcessesMentioning(string needle)
+    {
+        var found = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid) || pid == Environment.ProcessId)
+            {
+                continue;
+            }
+
+            try
+            {
+                var cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
+                if (cmdline.Contains(needle, StringComparison.Ordinal) && Alive(pid))
+                {
+                    found.Add(pid);
+                }
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return found;
+    }
+
+    public static double Percentile(IReadOnlyList<double> values, double percentile)
+    {
+        var sorted = values.Order().ToList();
+        var index = Math.Clamp((int)Math.Ceiling(percentile / 100.0 * sorted.Count) - 1, 0, sorted.Count - 1);
+        return sorted[index];
+    }
+
+    public static int Arg(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+}
