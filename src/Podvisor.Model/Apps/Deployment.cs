@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Podvisor.Model.Core;
 using Podvisor.Model.Meta;
 
@@ -8,9 +9,9 @@ public sealed record Deployment : IKubernetesObject<DeploymentSpec, DeploymentSt
 {
     public const string KindName = "Deployment";
 
-    public string? ApiVersion { get; init; } = "apps/v1";
-
     public string? Kind { get; init; } = KindName;
+
+    public string? ApiVersion { get; init; } = "apps/v1";
 
     public ObjectMeta Metadata { get; init; } = new();
 
@@ -88,8 +89,10 @@ public sealed record DeploymentCondition
 
     public string Status { get; init; } = "";
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public DateTimeOffset? LastUpdateTime { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public DateTimeOffset? LastTransitionTime { get; init; }
 
     public string? Reason { get; init; }

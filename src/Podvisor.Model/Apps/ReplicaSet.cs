@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Podvisor.Model.Meta;
 
 namespace Podvisor.Model.Apps;
@@ -7,9 +8,9 @@ public sealed record ReplicaSet : IKubernetesObject<ReplicaSetSpec, ReplicaSetSt
 {
     public const string KindName = "ReplicaSet";
 
-    public string? ApiVersion { get; init; } = "apps/v1";
-
     public string? Kind { get; init; } = KindName;
+
+    public string? ApiVersion { get; init; } = "apps/v1";
 
     public ObjectMeta Metadata { get; init; } = new();
 
@@ -52,6 +53,7 @@ public sealed record ReplicaSetCondition
 
     public string Status { get; init; } = "";
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public DateTimeOffset? LastTransitionTime { get; init; }
 
     public string? Reason { get; init; }
@@ -62,9 +64,9 @@ public sealed record ReplicaSetCondition
 /// <summary>autoscaling/v1 Scale, the scale subresource of deployments and replicasets.</summary>
 public sealed record Scale : IKubernetesObject<ScaleSpec, ScaleStatus>
 {
-    public string? ApiVersion { get; init; } = "autoscaling/v1";
-
     public string? Kind { get; init; } = "Scale";
+
+    public string? ApiVersion { get; init; } = "autoscaling/v1";
 
     public ObjectMeta Metadata { get; init; } = new();
 

@@ -7,9 +7,9 @@ public sealed record Endpoints : IKubernetesObject
 {
     public const string KindName = "Endpoints";
 
-    public string? ApiVersion { get; init; } = "v1";
-
     public string? Kind { get; init; } = KindName;
+
+    public string? ApiVersion { get; init; } = "v1";
 
     public ObjectMeta Metadata { get; init; } = new();
 

@@ -8,9 +8,9 @@ public sealed record Event : IKubernetesObject
 {
     public const string KindName = "Event";
 
-    public string? ApiVersion { get; init; } = "v1";
-
     public string? Kind { get; init; } = KindName;
+
+    public string? ApiVersion { get; init; } = "v1";
 
     public ObjectMeta Metadata { get; init; } = new();
 
@@ -22,8 +22,10 @@ public sealed record Event : IKubernetesObject
 
     public EventSource? Source { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public DateTimeOffset? FirstTimestamp { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public DateTimeOffset? LastTimestamp { get; init; }
 
     public int? Count { get; init; }
@@ -31,6 +33,7 @@ public sealed record Event : IKubernetesObject
     /// <summary>Normal or Warning.</summary>
     public string? Type { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     [JsonConverter(typeof(NullableMicroTimeJsonConverter))]
     public DateTimeOffset? EventTime { get; init; }
 

@@ -7,9 +7,9 @@ public sealed record Namespace : IKubernetesObject<NamespaceSpec, NamespaceStatu
 {
     public const string KindName = "Namespace";
 
-    public string? ApiVersion { get; init; } = "v1";
-
     public string? Kind { get; init; } = KindName;
+
+    public string? ApiVersion { get; init; } = "v1";
 
     public ObjectMeta Metadata { get; init; } = new();
 
@@ -34,18 +34,18 @@ public sealed record ConfigMap : IKubernetesObject
 {
     public const string KindName = "ConfigMap";
 
-    public string? ApiVersion { get; init; } = "v1";
-
     public string? Kind { get; init; } = KindName;
 
+    public string? ApiVersion { get; init; } = "v1";
+
     public ObjectMeta Metadata { get; init; } = new();
+
+    public bool? Immutable { get; init; }
 
     public IReadOnlyDictionary<string, string>? Data { get; init; }
 
     /// <summary>Base64 in JSON.</summary>
     public IReadOnlyDictionary<string, byte[]>? BinaryData { get; init; }
-
-    public bool? Immutable { get; init; }
 }
 
 /// <summary>core/v1 Secret. data values are base64 in JSON; stringData is write-only and merged into data.</summary>
@@ -53,17 +53,17 @@ public sealed record Secret : IKubernetesObject
 {
     public const string KindName = "Secret";
 
-    public string? ApiVersion { get; init; } = "v1";
-
     public string? Kind { get; init; } = KindName;
 
+    public string? ApiVersion { get; init; } = "v1";
+
     public ObjectMeta Metadata { get; init; } = new();
+
+    public bool? Immutable { get; init; }
 
     public IReadOnlyDictionary<string, byte[]>? Data { get; init; }
 
     public IReadOnlyDictionary<string, string>? StringData { get; init; }
 
     public string? Type { get; init; }
-
-    public bool? Immutable { get; init; }
 }

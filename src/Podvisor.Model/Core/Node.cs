@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Podvisor.Model.Meta;
 
 namespace Podvisor.Model.Core;
@@ -7,9 +8,9 @@ public sealed record Node : IKubernetesObject<NodeSpec, NodeStatus>
 {
     public const string KindName = "Node";
 
-    public string? ApiVersion { get; init; } = "v1";
-
     public string? Kind { get; init; } = KindName;
+
+    public string? ApiVersion { get; init; } = "v1";
 
     public ObjectMeta Metadata { get; init; } = new();
 
@@ -48,7 +49,21 @@ public sealed record NodeStatus
 
     public IReadOnlyList<NodeAddress>? Addresses { get; init; }
 
+    public NodeDaemonEndpoints? DaemonEndpoints { get; init; }
+
     public NodeSystemInfo? NodeInfo { get; init; }
+}
+
+public sealed record NodeDaemonEndpoints
+{
+    public DaemonEndpoint? KubeletEndpoint { get; init; }
+}
+
+public sealed record DaemonEndpoint
+{
+    /// <summary>Capitalised on the wire, as in Kubernetes: {"Port": 10250}.</summary>
+    [JsonPropertyName("Port")]
+    public int Port { get; init; }
 }
 
 public sealed record NodeCondition
@@ -57,8 +72,10 @@ public sealed record NodeCondition
 
     public string Status { get; init; } = "";
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public DateTimeOffset? LastHeartbeatTime { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public DateTimeOffset? LastTransitionTime { get; init; }
 
     public string? Reason { get; init; }

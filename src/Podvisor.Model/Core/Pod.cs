@@ -7,9 +7,9 @@ public sealed record Pod : IKubernetesObject<PodSpec, PodStatus>
 {
     public const string KindName = "Pod";
 
-    public string? ApiVersion { get; init; } = "v1";
-
     public string? Kind { get; init; } = KindName;
+
+    public string? ApiVersion { get; init; } = "v1";
 
     public ObjectMeta Metadata { get; init; } = new();
 
@@ -262,26 +262,26 @@ public sealed record PodSecurityContext
 
     public bool? RunAsNonRoot { get; init; }
 
-    public long? FsGroup { get; init; }
-
     public IReadOnlyList<long>? SupplementalGroups { get; init; }
+
+    public long? FsGroup { get; init; }
 }
 
 public sealed record SecurityContext
 {
+    public Capabilities? Capabilities { get; init; }
+
+    public bool? Privileged { get; init; }
+
     public long? RunAsUser { get; init; }
 
     public long? RunAsGroup { get; init; }
 
     public bool? RunAsNonRoot { get; init; }
 
-    public bool? Privileged { get; init; }
-
     public bool? ReadOnlyRootFilesystem { get; init; }
 
     public bool? AllowPrivilegeEscalation { get; init; }
-
-    public Capabilities? Capabilities { get; init; }
 }
 
 public sealed record Capabilities

@@ -56,8 +56,10 @@ public sealed record PodCondition
 
     public long? ObservedGeneration { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public DateTimeOffset? LastProbeTime { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public DateTimeOffset? LastTransitionTime { get; init; }
 
     public string? Reason { get; init; }
@@ -108,6 +110,7 @@ public sealed record ContainerStateWaiting
 
 public sealed record ContainerStateRunning
 {
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public DateTimeOffset? StartedAt { get; init; }
 }
 
@@ -121,8 +124,10 @@ public sealed record ContainerStateTerminated
 
     public string? Message { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public DateTimeOffset? StartedAt { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public DateTimeOffset? FinishedAt { get; init; }
 
     public string? ContainerID { get; init; }

@@ -7,9 +7,9 @@ public sealed record Service : IKubernetesObject<ServiceSpec, ServiceStatus>
 {
     public const string KindName = "Service";
 
-    public string? ApiVersion { get; init; } = "v1";
-
     public string? Kind { get; init; } = KindName;
+
+    public string? ApiVersion { get; init; } = "v1";
 
     public ObjectMeta Metadata { get; init; } = new();
 
@@ -39,13 +39,13 @@ public sealed record ServiceSpec
 
     public string? ExternalTrafficPolicy { get; init; }
 
-    public string? InternalTrafficPolicy { get; init; }
-
     public bool? PublishNotReadyAddresses { get; init; }
 
     public IReadOnlyList<string>? IpFamilies { get; init; }
 
     public string? IpFamilyPolicy { get; init; }
+
+    public string? InternalTrafficPolicy { get; init; }
 }
 
 public sealed record ServicePort

@@ -6,13 +6,13 @@ public sealed record Volume
 {
     public string Name { get; init; } = "";
 
-    public EmptyDirVolumeSource? EmptyDir { get; init; }
-
     public HostPathVolumeSource? HostPath { get; init; }
 
-    public ConfigMapVolumeSource? ConfigMap { get; init; }
+    public EmptyDirVolumeSource? EmptyDir { get; init; }
 
     public SecretVolumeSource? Secret { get; init; }
+
+    public ConfigMapVolumeSource? ConfigMap { get; init; }
 }
 
 public sealed record EmptyDirVolumeSource

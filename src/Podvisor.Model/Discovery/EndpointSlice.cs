@@ -12,9 +12,9 @@ public sealed record EndpointSlice : IKubernetesObject
 
     public const string ManagedByLabel = "endpointslice.kubernetes.io/managed-by";
 
-    public string? ApiVersion { get; init; } = "discovery.k8s.io/v1";
-
     public string? Kind { get; init; } = KindName;
+
+    public string? ApiVersion { get; init; } = "discovery.k8s.io/v1";
 
     public ObjectMeta Metadata { get; init; } = new();
 

@@ -4,9 +4,9 @@ namespace Podvisor.Model.Meta;
 public sealed record KubernetesList<T>
     where T : IKubernetesObject
 {
-    public string? ApiVersion { get; init; }
-
     public string? Kind { get; init; }
+
+    public string? ApiVersion { get; init; }
 
     public ListMeta Metadata { get; init; } = new();
 

@@ -19,6 +19,11 @@ public sealed record ObjectMeta
 
     public long? Generation { get; init; }
 
+    /// <summary>
+    /// Written as null when unset, as Go writes a zero metav1.Time (a pod template's "creationTimestamp": null);
+    /// the other non-pointer times of conditions, container states and events follow the same rule.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public DateTimeOffset? CreationTimestamp { get; init; }
 
     public DateTimeOffset? DeletionTimestamp { get; init; }

@@ -6,11 +6,16 @@ namespace Podvisor.Model.Meta;
 /// <summary>meta/v1 Status: the body of every error response.</summary>
 public sealed record Status : IKubernetesObject
 {
-    public string? ApiVersion { get; init; } = "v1";
+    private static readonly ObjectMeta EmptyObjectMeta = new();
 
     public string? Kind { get; init; } = "Status";
 
-    public ObjectMeta Metadata { get; init; } = new();
+    public string? ApiVersion { get; init; } = "v1";
+
+    /// <summary>Kubernetes gives Status a ListMeta, normally empty: "metadata": {}.</summary>
+    public ListMeta Metadata { get; init; } = new();
+
+    ObjectMeta IKubernetesObject.Metadata => EmptyObjectMeta;
 
     /// <summary>"Success" or "Failure".</summary>
     [JsonPropertyName("status")]
@@ -61,20 +66,20 @@ public sealed record WatchEvent
 /// <summary>meta/v1 DeleteOptions.</summary>
 public sealed record DeleteOptions
 {
-    public string? ApiVersion { get; init; }
-
     public string? Kind { get; init; }
 
+    public string? ApiVersion { get; init; }
+
     public long? GracePeriodSeconds { get; init; }
+
+    public Preconditions? Preconditions { get; init; }
+
+    public bool? OrphanDependents { get; init; }
 
     /// <summary>Orphan, Background or Foreground.</summary>
     public string? PropagationPolicy { get; init; }
 
-    public Preconditions? Preconditions { get; init; }
-
     public IReadOnlyList<string>? DryRun { get; init; }
-
-    public bool? OrphanDependents { get; init; }
 }
 
 public sealed record Preconditions
@@ -105,9 +110,9 @@ public sealed record LabelSelectorRequirement
 /// <summary>meta/v1 Table, the server-side rendering kubectl get asks for.</summary>
 public sealed record Table
 {
-    public string ApiVersion { get; init; } = "meta.k8s.io/v1";
-
     public string Kind { get; init; } = "Table";
+
+    public string ApiVersion { get; init; } = "meta.k8s.io/v1";
 
     public ListMeta Metadata { get; init; } = new();
 

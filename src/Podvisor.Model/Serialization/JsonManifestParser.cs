@@ -153,7 +153,9 @@ internal static class JsonManifestParser
     {
         var line = (e.LineNumber ?? 0) + 1;
         var column = (e.BytePositionInLine ?? 0) + 1;
-        if (depth >= limits.MaxDepth)
+        // CurrentDepth is 0-based, so the container that exceeded the limit is seen as depth MaxDepth - 1; the count
+        // of open containers says it directly.
+        if (open >= limits.MaxDepth || depth >= limits.MaxDepth)
         {
             return new ManifestException(
                 $"error parsing JSON: line {line}, column {column}: nesting exceeds the maximum depth of {limits.MaxDepth}", line, column, document);

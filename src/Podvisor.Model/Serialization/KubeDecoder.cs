@@ -183,9 +183,22 @@ public static class KubeDecoder
         return path.Length > 0 ? $"json: cannot decode field \"{path}\": {message}" : $"json: {message}";
     }
 
+    /// <summary>
+    /// The object's JSON cut to 200 characters. A tree too deep for the JSON writer (which stops at depth 1000, so
+    /// this never recurses further) is shown by its top-level keys instead.
+    /// </summary>
     private static string Abbreviate(JsonObject obj)
     {
-        var s = obj.ToJsonString();
+        string s;
+        try
+        {
+            s = obj.ToJsonString();
+        }
+        catch (InvalidOperationException)
+        {
+            s = "{" + string.Join(",", obj.Select(p => $"\"{p.Key}\":...")) + "}";
+        }
+
         return s.Length <= 200 ? s : s[..200] + "...";
     }
 }
