@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using Podvisor.Api.Endpoints.Protobuf;
 
 namespace Podvisor.Api.Endpoints;
 
@@ -54,12 +55,20 @@ internal static class RequestBody
         return (semi < 0 ? ct : ct[..semi]).Trim().ToLowerInvariant();
     }
 
-    /// <summary>Parses JSON, or YAML for YAML media types; throws ApiError 400 on malformed input, 415 on protobuf.</summary>
+    /// <summary>
+    /// Parses JSON, YAML for YAML media types, or Kubernetes protobuf for the kinds <see cref="ProtobufBody"/> covers;
+    /// throws ApiError 400 on malformed input, 415 on other protobuf.
+    /// </summary>
     public static JsonNode? Parse(byte[] body, string mediaType)
     {
+        if (mediaType == ProtobufBody.MediaType)
+        {
+            return ProtobufBody.Parse(body);
+        }
+
         if (mediaType.Contains("protobuf", StringComparison.Ordinal))
         {
-            throw new ApiError(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml");
+            throw UnsupportedMediaType();
         }
 
         if (body.Length == 0)
@@ -102,6 +111,9 @@ internal static class RequestBody
     /// <summary>Parses a body that must be a JSON object (an API object or a merge patch).</summary>
     public static JsonObject ParseObject(byte[] body, string mediaType, string what) =>
         Parse(body, mediaType) as JsonObject ?? throw ApiError.BadRequest($"{what}: the body must be a JSON object");
+
+    public static ApiError UnsupportedMediaType() =>
+        new(415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml");
 
     private static ApiError TooLarge() => new(413, "RequestEntityTooLarge", "Request entity too large: limit is 3145728");
 }

@@ -56,8 +56,10 @@ public sealed class Kubectl(TestServer server)
             info.ArgumentList.Add(a);
         }
 
-        info.ArgumentList.Add("--cache-dir");
-        info.ArgumentList.Add(Path.Combine(_home, "cache"));
+        // Before a "--", which hands everything after it to the container command.
+        var end = info.ArgumentList.IndexOf("--");
+        info.ArgumentList.Insert(end < 0 ? info.ArgumentList.Count : end, "--cache-dir");
+        info.ArgumentList.Insert(end < 0 ? info.ArgumentList.Count : end + 1, Path.Combine(_home, "cache"));
         info.Environment["KUBECONFIG"] = server.Server.KubeconfigPath;
         info.Environment["HOME"] = _home;
         return Process.Start(info) ?? throw new InvalidOperationException("kubectl did not start");
