@@ -2,19 +2,8 @@ using System.Text.RegularExpressions;
 
 namespace Podvisor.Api.Tests.Kubectl;
 
-public sealed partial class KubectlApplyGetTests : IAsyncLifetime
+public sealed partial class KubectlApplyGetTests : KubectlTestBase
 {
-    private TestServer _s = null!;
-    private Kubectl _k = null!;
-
-    public async Task InitializeAsync()
-    {
-        _s = await TestServer.StartAsync();
-        _k = new Kubectl(_s);
-    }
-
-    public async Task DisposeAsync() => await _s.DisposeAsync();
-
     private const string PodYaml = """
         apiVersion: v1
         kind: Pod

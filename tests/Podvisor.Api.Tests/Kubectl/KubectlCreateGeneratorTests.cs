@@ -1,19 +1,8 @@
 namespace Podvisor.Api.Tests.Kubectl;
 
 /// <summary>kubectl's <c>create &lt;kind&gt;</c> generators POST protobuf bodies; each object must land as if sent as JSON.</summary>
-public sealed class KubectlCreateGeneratorTests : IAsyncLifetime
+public sealed class KubectlCreateGeneratorTests : KubectlTestBase
 {
-    private TestServer _s = null!;
-    private Kubectl _k = null!;
-
-    public async Task InitializeAsync()
-    {
-        _s = await TestServer.StartAsync();
-        _k = new Kubectl(_s);
-    }
-
-    public async Task DisposeAsync() => await _s.DisposeAsync();
-
     private async Task<string> RunOkAsync(params string[] args)
     {
         var result = await _k.RunAsync(args);

@@ -2,19 +2,8 @@ using System.Net;
 
 namespace Podvisor.Api.Tests.Kubectl;
 
-public sealed class KubectlWriteTests : IAsyncLifetime
+public sealed class KubectlWriteTests : KubectlTestBase
 {
-    private TestServer _s = null!;
-    private Kubectl _k = null!;
-
-    public async Task InitializeAsync()
-    {
-        _s = await TestServer.StartAsync();
-        _k = new Kubectl(_s);
-    }
-
-    public async Task DisposeAsync() => await _s.DisposeAsync();
-
     private static string Pod(string name, string extra = "") => $"""
         apiVersion: v1
         kind: Pod
