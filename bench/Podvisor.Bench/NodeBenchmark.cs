@@ -150,7 +150,7 @@ internal sealed class NodeBenchmark : IBenchmark
 
             var down = Stopwatch.StartNew();
             var (code, output) = await serve.DownAsync(TimeSpan.FromSeconds(240), CancellationToken.None);
-            Console.WriteLine($"podvisor down: exit {code} after {down.Elapsed.TotalSeconds:F1} s: {output.Trim().Split('\n')[^1]}");
+            Console.WriteLine($"podvisor down: exit {code} after {down.Elapsed.TotalSeconds:F1} s: {(code == 0 ? output.Trim().Split('\n')[^1] : "\n" + output.Trim())}");
             failed |= !Cleanup.KillLeftovers(pids, "node");
             await serve.DisposeAsync();
         }

@@ -147,7 +147,7 @@ internal sealed class PodProbesBenchmark : IBenchmark
 
             var down = Stopwatch.StartNew();
             var (code, output) = await serve.DownAsync(TimeSpan.FromSeconds(300), CancellationToken.None);
-            Console.WriteLine($"  podvisor down: exit {code} after {down.Elapsed.TotalSeconds:F1} s: {output.Trim().Split('\n')[^1]}");
+            Console.WriteLine($"  podvisor down: exit {code} after {down.Elapsed.TotalSeconds:F1} s: {(code == 0 ? output.Trim().Split('\n')[^1] : "\n" + output.Trim())}");
             ok &= code == 0;
             ok &= Cleanup.KillLeftovers(pids, $"probes/{kind}");
             await serve.DisposeAsync();

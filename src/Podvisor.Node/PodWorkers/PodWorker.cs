@@ -40,6 +40,7 @@ public sealed partial class PodWorker : IAsyncDisposable
     private Pod _latest;
     private bool _objectGone;
     private CancellationTokenSource? _lifetime;
+    private bool _disposed;
     private CancellationTokenSource? _syncCts;
     private Task? _loop;
     private ITimer? _retryTimer;
@@ -100,7 +101,10 @@ public sealed partial class PodWorker : IAsyncDisposable
         lock (_lock)
         {
             loop = _loop;
-            _lifetime?.Cancel();
+            if (!_disposed)
+            {
+                _lifetime?.Cancel();
+            }
         }
 
         if (loop is not null)
@@ -117,10 +121,23 @@ public sealed partial class PodWorker : IAsyncDisposable
         _retryTimer?.Dispose();
     }
 
+    /// <summary>
+    /// Idempotent, and safe beside <see cref="StopAsync"/>: the agent's shutdown may stop a worker that its own
+    /// completion is disposing at the same moment.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
-        _lifetime?.Dispose();
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _lifetime?.Dispose();
+        }
     }
 
     /// <summary>A newer version of the pod object. Latest wins; a deletion cancels a running sync at once.</summary>

@@ -34,6 +34,20 @@ public sealed class PodWorkerTests
     }
 
     [Fact]
+    public async Task StopAsync_AfterOrDuringDispose_DoesNotThrow()
+    {
+        // The agent's shutdown stops every worker while a worker whose pod just finished is being disposed by its
+        // own completion: `podvisor down` crashed with ObjectDisposedException on exactly this.
+        await using var h = new PodWorkerHarness();
+        var (pod, worker) = await h.StartAsync(PodBuilder.Named("p").Container("app", "sleep 100").Build());
+        await Eventually.TrueAsync(() => h.StatusOf(pod)?.Phase == "Running", "pod Running");
+
+        await Task.WhenAll(worker.DisposeAsync().AsTask(), worker.StopAsync(CancellationToken.None), worker.DisposeAsync().AsTask());
+        await worker.StopAsync(CancellationToken.None);
+        await worker.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Sync_PostStartFails_FailedPostStartHookEvent_ContainerKilledAndRestarted()
     {
         await using var h = new PodWorkerHarness();
