@@ -3,7 +3,7 @@ using System.Net.Sockets;
 
 namespace Podvisor.E2E;
 
-/// <summary>logs, exec and port-forward through the real kubectl to real container processes.</summary>
+/// <summary>logs, exec, attach and port-forward through the real kubectl to real container processes.</summary>
 public sealed class PodStreamingE2ETests(PodvisorServer server) : IClassFixture<PodvisorServer>
 {
     [Fact]
@@ -36,6 +36,52 @@ public sealed class PodStreamingE2ETests(PodvisorServer server) : IClassFixture<
         using var follow = server.StartKubectl("logs", "-f", "talker", "-c", "counter", "--tail=1");
         await follow.WaitForOutputAsync(o => o.Contains($"line {current + 3}\n", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
         Assert.False(follow.HasExited);
+    }
+
+    [Fact]
+    public async Task Attach_StreamsNewOutputStdoutAndStderrApart_SinceSecondsFilters_StdinRefusedClearly()
+    {
+        (await server.ApplyAsync("""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: ticker
+            spec:
+              terminationGracePeriodSeconds: 1
+              containers:
+              - name: main
+                image: busybox
+                command: ["sh", "-c", "i=0; while true; do i=$((i+1)); echo out $i; echo err $i >&2; sleep 0.3; done"]
+            """)).AssertSuccess();
+        await server.WaitForAsync(o => o.Contains("out 3", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "logs", "ticker");
+
+        var before = (await server.KubectlAsync("logs", "ticker", "--tail=1")).AssertSuccess().Stdout;
+        var seen = int.Parse(before.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        using (var attach = server.StartKubectl("attach", "ticker"))
+        {
+            await attach.WaitForOutputAsync(o => o.Contains($"out {seen + 3}\n", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+            await WaitUntilAsync(() => attach.Stderr.Contains($"err {seen + 3}\n", StringComparison.Ordinal), "stderr on kubectl's stderr");
+            Assert.DoesNotContain("err ", attach.Stdout, StringComparison.Ordinal);
+            Assert.DoesNotContain("out 1\n", attach.Stdout, StringComparison.Ordinal); // output from before the attach is for logs
+            Assert.False(attach.HasExited);
+        }
+
+        var recent = (await server.KubectlAsync("logs", "ticker", "--since=1s")).AssertSuccess().Stdout;
+        Assert.DoesNotContain("out 1\n", recent, StringComparison.Ordinal);
+        Assert.Contains("out ", recent, StringComparison.Ordinal);
+        var withStdin = await server.KubectlWithInputAsync("", TimeSpan.FromSeconds(60), "attach", "-i", "ticker");
+        Assert.NotEqual(0, withStdin.ExitCode);
+        Assert.Contains("attach with stdin or a TTY needs the oci runtime", withStdin.Stderr, StringComparison.Ordinal);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out: " + what);
+            await Task.Delay(50);
+        }
     }
 
     [Fact]

@@ -29,91 +29,9 @@ internal sealed class CriLogStreamer(TimeProvider time)
     public async Task StreamAsync(ContainerLogLocation location, LogOptions options, Stream output, CancellationToken ct)
     {
         long written = 0;
-        long position = 0;
-        var pending = new StringBuilder();
-        if (!File.Exists(location.Path))
-        {
-            return;
-        }
+        await ReadAsync(location, options, WriteAsync, () => output.FlushAsync(ct), ct);
 
-        // Initial content: whole lines only, with tail applied.
-        var lines = new List<CriLogLine>();
-        position = ReadLines(location.Path, 0, lines, pending);
-        IEnumerable<CriLogLine> selected = lines;
-        if (options.Since is { } since)
-        {
-            selected = selected.Where(l => l.Time >= since);
-        }
-
-        if (options.TailLines is { } tail)
-        {
-            var list = selected.ToList();
-            selected = list.Skip(Math.Max(0, list.Count - (int)Math.Min(tail, int.MaxValue)));
-        }
-
-        foreach (var line in selected)
-        {
-            if (!await WriteAsync(line))
-            {
-                return;
-            }
-        }
-
-        await output.FlushAsync(ct);
-        if (!options.Follow)
-        {
-            return;
-        }
-
-        while (!ct.IsCancellationRequested)
-        {
-            var exited = location.Exited.IsCompleted;
-            lines.Clear();
-            if (File.Exists(location.Path))
-            {
-                var length = new FileInfo(location.Path).Length;
-                if (length < position)
-                {
-                    position = 0; // rotated: the live file starts again
-                }
-
-                position = ReadLines(location.Path, position, lines, pending);
-            }
-
-            foreach (var line in lines)
-            {
-                if (options.Since is { } s && line.Time < s)
-                {
-                    continue;
-                }
-
-                if (!await WriteAsync(line))
-                {
-                    return;
-                }
-            }
-
-            if (lines.Count > 0)
-            {
-                await output.FlushAsync(ct);
-            }
-
-            if (exited)
-            {
-                return;
-            }
-
-            try
-            {
-                await Task.WhenAny(Task.Delay(FollowPoll, time, ct), location.Exited);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-        }
-
-        async Task<bool> WriteAsync(CriLogLine line)
+        async ValueTask<bool> WriteAsync(CriLogLine line)
         {
             var text = options.Timestamps
                 ? line.Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture) + " " + line.Text
@@ -141,8 +59,98 @@ internal sealed class CriLogStreamer(TimeProvider time)
         }
     }
 
+    /// <summary>
+    /// Hands each entry (partial entries joined, per stream) to <paramref name="sink"/> until it returns false, the
+    /// file is read (not following) or the instance exits (following); <paramref name="flush"/> runs after each batch.
+    /// </summary>
+    public async Task ReadAsync(ContainerLogLocation location, LogOptions options, Func<CriLogLine, ValueTask<bool>> sink, Func<Task> flush, CancellationToken ct)
+    {
+        if (!File.Exists(location.Path))
+        {
+            return;
+        }
+
+        // Initial content: whole lines only, with tail applied.
+        var partial = new PartialLines();
+        var lines = new List<CriLogLine>();
+        var position = ReadLines(location.Path, 0, lines, partial);
+        IEnumerable<CriLogLine> selected = lines;
+        if (options.Since is { } since)
+        {
+            selected = selected.Where(l => l.Time >= since);
+        }
+
+        if (options.TailLines is { } tail)
+        {
+            var list = selected.ToList();
+            selected = list.Skip(Math.Max(0, list.Count - (int)Math.Min(tail, int.MaxValue)));
+        }
+
+        foreach (var line in selected)
+        {
+            if (!await sink(line))
+            {
+                return;
+            }
+        }
+
+        await flush();
+        if (!options.Follow)
+        {
+            return;
+        }
+
+        while (!ct.IsCancellationRequested)
+        {
+            var exited = location.Exited.IsCompleted;
+            lines.Clear();
+            if (File.Exists(location.Path))
+            {
+                var length = new FileInfo(location.Path).Length;
+                if (length < position)
+                {
+                    position = 0; // rotated: the live file starts again
+                }
+
+                position = ReadLines(location.Path, position, lines, partial);
+            }
+
+            foreach (var line in lines)
+            {
+                if (options.Since is { } s && line.Time < s)
+                {
+                    continue;
+                }
+
+                if (!await sink(line))
+                {
+                    return;
+                }
+            }
+
+            if (lines.Count > 0)
+            {
+                await flush();
+            }
+
+            if (exited)
+            {
+                return;
+            }
+
+            try
+            {
+                await Task.WhenAny(Task.Delay(FollowPoll, time, ct), location.Exited);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
     /// <summary>Reads complete lines from position; returns the position after the last complete line.</summary>
-    private static long ReadLines(string path, long position, List<CriLogLine> lines, StringBuilder partial)
+    private static long ReadLines(string path, long position, List<CriLogLine> lines, PartialLines partial)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         if (position > stream.Length)
@@ -163,13 +171,14 @@ internal sealed class CriLogStreamer(TimeProvider time)
 
             var raw = Encoding.UTF8.GetString(buffer, consumed, i - consumed);
             consumed = i + 1;
-            if (CriLogLine.TryParse(raw, out var time, out var isPartial, out var text))
+            if (CriLogLine.TryParse(raw, out var time, out var isPartial, out var text, out var stderr))
             {
-                partial.Append(text);
+                var pending = stderr ? partial.Stderr : partial.Stdout;
+                pending.Append(text);
                 if (!isPartial)
                 {
-                    lines.Add(new CriLogLine(time, partial.Append('\n').ToString()));
-                    partial.Clear();
+                    lines.Add(new CriLogLine(time, pending.Append('\n').ToString(), stderr));
+                    pending.Clear();
                 }
             }
         }
@@ -178,15 +187,24 @@ internal sealed class CriLogStreamer(TimeProvider time)
     }
 }
 
-/// <summary>One log entry: its time and its text including the trailing newline.</summary>
-internal readonly record struct CriLogLine(DateTimeOffset Time, string Text)
+/// <summary>Text of P (partial) records not yet ended by their F record, one buffer per stream.</summary>
+internal sealed class PartialLines
+{
+    public StringBuilder Stdout { get; } = new();
+
+    public StringBuilder Stderr { get; } = new();
+}
+
+/// <summary>One log entry: its time, its text including the trailing newline, and whether it came from stderr.</summary>
+internal readonly record struct CriLogLine(DateTimeOffset Time, string Text, bool Stderr = false)
 {
     /// <summary>Parses "&lt;time&gt; &lt;stream&gt; &lt;P|F&gt; &lt;text&gt;".</summary>
-    public static bool TryParse(string raw, out DateTimeOffset time, out bool partial, out string text)
+    public static bool TryParse(string raw, out DateTimeOffset time, out bool partial, out string text, out bool stderr)
     {
         time = default;
         partial = false;
         text = "";
+        stderr = false;
         var first = raw.IndexOf(' ', StringComparison.Ordinal);
         if (first < 0)
         {
@@ -199,6 +217,7 @@ internal readonly record struct CriLogLine(DateTimeOffset Time, string Text)
             return false;
         }
 
+        stderr = raw.AsSpan(first + 1, second - first - 1).SequenceEqual("stderr");
         var third = raw.IndexOf(' ', second + 1);
         var tag = third < 0 ? raw[(second + 1)..] : raw[(second + 1)..third];
         partial = tag.StartsWith('P');

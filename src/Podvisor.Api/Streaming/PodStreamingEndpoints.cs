@@ -30,9 +30,9 @@ public static class PodStreamingEndpoints
         routes.MapGet(PodPath + "/log", (HttpContext context, string @namespace, string name) =>
             LogAsync(context, store, backend, streamer, time, @namespace, name));
         routes.MapMethods(PodPath + "/exec", ["GET", "POST"], (HttpContext context, string @namespace, string name) =>
-            ExecAsync(context, store, backend, @namespace, name, attach: false));
+            ExecAsync(context, store, backend, streamer, @namespace, name, attach: false));
         routes.MapMethods(PodPath + "/attach", ["GET", "POST"], (HttpContext context, string @namespace, string name) =>
-            ExecAsync(context, store, backend, @namespace, name, attach: true));
+            ExecAsync(context, store, backend, streamer, @namespace, name, attach: true));
         routes.MapMethods(PodPath + "/portforward", ["GET", "POST"], (HttpContext context, string @namespace, string name) =>
             PortForwardAsync(context, store, backend, logger, @namespace, name));
         return routes;
@@ -91,7 +91,8 @@ public static class PodStreamingEndpoints
         }
     }
 
-    private static async Task ExecAsync(HttpContext context, IResourceStore store, IPodStreamingBackend backend, string ns, string name, bool attach)
+    private static async Task ExecAsync(
+        HttpContext context, IResourceStore store, IPodStreamingBackend backend, CriLogStreamer streamer, string ns, string name, bool attach)
     {
         var ct = context.RequestAborted;
         var pod = await store.GetAsync(KnownResourceTypes.Pods, ns, name, ct);
@@ -101,13 +102,21 @@ public static class PodStreamingEndpoints
             return;
         }
 
+        var query = context.Request.Query;
+        var tty = IsTrue(query["tty"]);
+        if (attach && (IsTrue(query["stdin"]) || tty))
+        {
+            // Before the upgrade check, so kubectl's SPDY fallback gets this message too and prints it.
+            await WriteStatusAsync(context, 400, "BadRequest", "attach with stdin or a TTY needs the oci runtime; the process runtime attaches to output only", name);
+            return;
+        }
+
         if (!context.WebSockets.IsWebSocketRequest || !context.WebSockets.WebSocketRequestedProtocols.Contains(ExecWebSocketHandler.Subprotocol))
         {
             await WriteStatusAsync(context, 400, "BadRequest", $"exec needs a WebSocket upgrade with the {ExecWebSocketHandler.Subprotocol} subprotocol", name);
             return;
         }
 
-        var query = context.Request.Query;
         var (container, error) = ResolveContainer(pod, name, query["container"]);
         var command = query["command"].Where(c => c is not null).Select(c => c!).ToList();
         if (error is null && command.Count == 0 && !attach)
@@ -121,19 +130,21 @@ public static class PodStreamingEndpoints
             return;
         }
 
+        Func<CancellationToken, Task<IPodExecProcess>> start = token => backend.ExecAsync(pod, container!, command, tty, token);
         if (attach)
         {
-            await WriteStatusAsync(context, 400, "BadRequest", "attach is not supported by the process runtime; use exec", name);
-            return;
+            var location = await backend.GetLogAsync(pod, container!, previous: false, ct);
+            if (location is null)
+            {
+                await WriteStatusAsync(context, 400, "BadRequest", $"container {container} in pod {name} is not running", name);
+                return;
+            }
+
+            start = _ => Task.FromResult<IPodExecProcess>(new LogAttachProcess(streamer, location));
         }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { SubProtocol = ExecWebSocketHandler.Subprotocol });
-        var tty = IsTrue(query["tty"]);
-        await ExecWebSocketHandler.RunAsync(
-            socket,
-            token => backend.ExecAsync(pod, container!, command, tty, token),
-            IsTrue(query["stdin"]),
-            ct);
+        await ExecWebSocketHandler.RunAsync(socket, start, IsTrue(query["stdin"]), ct);
     }
 
     private static async Task PortForwardAsync(HttpContext context, IResourceStore store, IPodStreamingBackend backend, ILogger logger, string ns, string name)
