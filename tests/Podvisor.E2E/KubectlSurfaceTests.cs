@@ -144,4 +144,23 @@ public sealed class KubectlSurfaceTests(PodvisorServer server) : IClassFixture<P
         (await server.KubectlAsync("delete", "pod", "forced", "--grace-period=0", "--force")).AssertSuccess();
         (await waitForDelete).AssertSuccess();
     }
+
+    [Fact]
+    public async Task DeleteNamespace_TerminatesItsPodsThenGoes_NoNewContentMeanwhile()
+    {
+        (await server.KubectlAsync("create", "namespace", "doomed")).AssertSuccess();
+        (await server.ApplyAsync(SleepPod("resident"), "-n", "doomed")).AssertSuccess();
+        (await server.KubectlAsync("-n", "doomed", "create", "configmap", "settings", "--from-literal=a=b")).AssertSuccess();
+        (await server.KubectlAsync("-n", "doomed", "wait", "--for=condition=Ready", "pod/resident", "--timeout=60s")).AssertSuccess();
+
+        (await server.KubectlAsync("delete", "namespace", "doomed", "--wait=false")).AssertSuccess();
+        Assert.Equal("Terminating", (await server.KubectlAsync("get", "namespace", "doomed", "-o", "jsonpath={.status.phase}")).AssertSuccess().Stdout);
+        var refused = await server.ApplyAsync(SleepPod("latecomer"), "-n", "doomed");
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("unable to create new content in namespace doomed because it is being terminated", refused.Stderr, StringComparison.Ordinal);
+
+        (await server.KubectlAsync("wait", "--for=delete", "namespace/doomed", "--timeout=60s")).AssertSuccess();
+        Assert.Contains("NotFound", (await server.KubectlAsync("-n", "doomed", "get", "pod", "resident")).Stderr, StringComparison.Ordinal);
+        Assert.Contains("NotFound", (await server.KubectlAsync("-n", "doomed", "get", "configmap", "settings")).Stderr, StringComparison.Ordinal);
+    }
 }
