@@ -48,6 +48,18 @@ public sealed class FakeTimeProvider : TimeProvider
         }
     }
 
+    /// <summary>When each scheduled timer fires next; lets a test wait until a worker has armed a particular timer.</summary>
+    public IReadOnlyList<DateTimeOffset> DueTimes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _timers.Where(t => t.DueAt is not null).Select(t => t.DueAt!.Value)];
+            }
+        }
+    }
+
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var timer = new FakeTimer(this, callback, state);

@@ -5,6 +5,9 @@ namespace Podvisor.Model.Core;
 
 public sealed record PodStatus
 {
+    /// <summary>The metadata.generation the status was computed for (Kubernetes 1.33+); accepted, not yet written.</summary>
+    public long? ObservedGeneration { get; init; }
+
     /// <summary>Pending, Running, Succeeded, Failed, Unknown.</summary>
     public string? Phase { get; init; }
 
@@ -86,6 +89,15 @@ public sealed record ContainerStatus
     public string? ContainerID { get; init; }
 
     public bool? Started { get; init; }
+
+    // Reported by newer kubelets; accepted so status exported from a cluster decodes, not yet written by Podvisor.
+    public IReadOnlyDictionary<string, Quantity>? AllocatedResources { get; init; }
+
+    public ResourceRequirements? Resources { get; init; }
+
+    public IReadOnlyList<VolumeMountStatus>? VolumeMounts { get; init; }
+
+    public ContainerUser? User { get; init; }
 }
 
 /// <summary>Exactly one of waiting, running or terminated is set.</summary>
@@ -131,4 +143,29 @@ public sealed record ContainerStateTerminated
     public DateTimeOffset? FinishedAt { get; init; }
 
     public string? ContainerID { get; init; }
+}
+
+public sealed record VolumeMountStatus
+{
+    public string Name { get; init; } = "";
+
+    public string MountPath { get; init; } = "";
+
+    public bool? ReadOnly { get; init; }
+
+    public string? RecursiveReadOnly { get; init; }
+}
+
+public sealed record ContainerUser
+{
+    public LinuxContainerUser? Linux { get; init; }
+}
+
+public sealed record LinuxContainerUser
+{
+    public long Uid { get; init; }
+
+    public long Gid { get; init; }
+
+    public IReadOnlyList<long>? SupplementalGroups { get; init; }
 }

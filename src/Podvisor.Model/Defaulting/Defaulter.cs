@@ -134,7 +134,7 @@ public static class Defaulter
     /// <summary>A volume with no source is an emptyDir; secret and configMap modes default to 0644; hostPath type to "".</summary>
     public static Volume Volume(Volume v)
     {
-        if (v.EmptyDir is null && v.HostPath is null && v.ConfigMap is null && v.Secret is null)
+        if (v.SourceKind() is null)
         {
             return v with { EmptyDir = new EmptyDirVolumeSource() };
         }
@@ -145,6 +145,16 @@ public static class Defaulter
             HostPath = v.HostPath is { Type: null } hp ? hp with { Type = "" } : v.HostPath,
             Secret = v.Secret is { DefaultMode: null } s ? s with { DefaultMode = defaultMode } : v.Secret,
             ConfigMap = v.ConfigMap is { DefaultMode: null } cm ? cm with { DefaultMode = defaultMode } : v.ConfigMap,
+            DownwardAPI = v.DownwardAPI is { DefaultMode: null } d ? d with { DefaultMode = defaultMode } : v.DownwardAPI,
+            Projected = v.Projected is { } p
+                ? p with
+                {
+                    DefaultMode = p.DefaultMode ?? defaultMode,
+                    Sources = p.Sources?.Select(source => source.ServiceAccountToken is { ExpirationSeconds: null } token
+                        ? source with { ServiceAccountToken = token with { ExpirationSeconds = 3600 } }
+                        : source).ToList(),
+                }
+                : null,
         };
     }
 

@@ -12,6 +12,9 @@ public sealed record ObjectMeta
 
     public string? Namespace { get; init; }
 
+    /// <summary>Deprecated and never set by Podvisor; accepted so objects exported from a cluster decode.</summary>
+    public string? SelfLink { get; init; }
+
     public string? Uid { get; init; }
 
     /// <summary>Opaque to clients; the store's revision of the object's last write.</summary>

@@ -247,12 +247,88 @@ internal static class PodSpecValidation
             });
         }
 
+        if (vol.PersistentVolumeClaim is { } claim)
+        {
+            One("persistentVolumeClaim", () =>
+            {
+                if (claim.ClaimName.Length == 0)
+                {
+                    errs.Add(path.Child("persistentVolumeClaim", "claimName").Required());
+                }
+            });
+        }
+
+        if (vol.DownwardAPI is { } downward)
+        {
+            One("downwardAPI", () => ValidateDownwardItems(downward.Items, path.Child("downwardAPI"), errs));
+        }
+
+        if (vol.Projected is { } projected)
+        {
+            One("projected", () =>
+            {
+                var p = path.Child("projected");
+                var sources = projected.Sources ?? [];
+                for (var i = 0; i < sources.Count; i++)
+                {
+                    var source = sources[i];
+                    var sp = p.Child("sources").Index(i);
+                    var kinds = new[] { source.Secret is not null, source.DownwardAPI is not null, source.ConfigMap is not null, source.ServiceAccountToken is not null }.Count(k => k);
+                    if (kinds > 1)
+                    {
+                        errs.Add(sp.Forbidden("may not specify more than 1 volume type per source"));
+                    }
+
+                    if (source.ServiceAccountToken is { } token)
+                    {
+                        if (token.Path.Length == 0)
+                        {
+                            errs.Add(sp.Child("serviceAccountToken", "path").Required());
+                        }
+
+                        if (token.ExpirationSeconds is < 600)
+                        {
+                            errs.Add(sp.Child("serviceAccountToken", "expirationSeconds").Invalid(token.ExpirationSeconds, "may not specify a duration less than 10 minutes"));
+                        }
+                    }
+
+                    if (source.DownwardAPI is { } d)
+                    {
+                        ValidateDownwardItems(d.Items, sp.Child("downwardAPI"), errs);
+                    }
+                }
+            });
+        }
+
         if (count == 0)
         {
             errs.Add(path.Required("must specify a volume type"));
         }
 
         return errs;
+    }
+
+    private static void ValidateDownwardItems(IReadOnlyList<DownwardAPIVolumeFile>? items, FieldPath path, List<FieldError> errs)
+    {
+        var list = items ?? [];
+        for (var i = 0; i < list.Count; i++)
+        {
+            var item = list[i];
+            var p = path.Child("items").Index(i);
+            if (item.Path.Length == 0)
+            {
+                errs.Add(p.Child("path").Required());
+            }
+
+            if (item.FieldRef is not null && item.ResourceFieldRef is not null)
+            {
+                errs.Add(p.Invalid("resource", "fieldRef and resourceFieldRef can not be specified simultaneously"));
+            }
+            else if (item.FieldRef is null && item.ResourceFieldRef is null)
+            {
+                errs.Add(p.Required("one of fieldRef and resourceFieldRef is required"));
+            }
+        }
     }
 
     private static void ValidateItems(IReadOnlyList<KeyToPath>? items, int? defaultMode, FieldPath path, List<FieldError> errs)

@@ -118,9 +118,10 @@ public sealed partial class PodWorker
                     PodNamespace = pod.Metadata.Namespace ?? "",
                     HostNetwork = pod.Spec?.HostNetwork == true,
                     LogDirectory = LogDirectory(pod),
+                    // Every volume, so a runtime that cannot provide one (process: none) says so instead of starting
+                    // containers without their files.
                     Volumes = (pod.Spec?.Volumes ?? [])
-                        .Where(v => v.HostPath is not null || v.EmptyDir is not null)
-                        .Select(v => new SandboxVolume(v.Name, v.HostPath is not null ? "hostPath" : "emptyDir", v.HostPath?.Path))
+                        .Select(v => new SandboxVolume(v.Name, v.SourceKind() ?? "emptyDir", v.HostPath?.Path))
                         .ToList(),
                 },
                 ct).ConfigureAwait(false);

@@ -34,6 +34,34 @@ public sealed class PodWorkerTests
     }
 
     [Fact]
+    public async Task Sandbox_GetsEveryVolumeWithItsKind_SoTheRuntimeCanRefuseWhatItCannotMount()
+    {
+        // The process runtime mounts nothing: a configMap or projected volume left out of the sandbox would start the
+        // container without its files instead of failing with FailedCreatePodSandBox.
+        await using var h = new PodWorkerHarness();
+        var pod = PodBuilder.Named("p").Container("app", "sleep 100").Build();
+        pod = pod with
+        {
+            Spec = pod.Spec! with
+            {
+                Volumes =
+                [
+                    new Volume { Name = "config", ConfigMap = new ConfigMapVolumeSource { Name = "settings" } },
+                    new Volume { Name = "token", Projected = new ProjectedVolumeSource { Sources = [] } },
+                    new Volume { Name = "logs", HostPath = new HostPathVolumeSource { Path = "/var/log" } },
+                ],
+            },
+        };
+
+        await h.StartAsync(pod);
+
+        await Eventually.TrueAsync(() => !h.Runtime.Sandboxes.IsEmpty, "sandbox requested");
+        Assert.Equal(
+            [("config", "configMap", (string?)null), ("token", "projected", null), ("logs", "hostPath", "/var/log")],
+            h.Runtime.Sandboxes.First().Volumes.Select(v => (v.Name, v.Kind, v.HostPath)));
+    }
+
+    [Fact]
     public async Task StopAsync_AfterOrDuringDispose_DoesNotThrow()
     {
         // The agent's shutdown stops every worker while a worker whose pod just finished is being disposed by its
@@ -107,6 +135,10 @@ public sealed class PodWorkerTests
         Assert.Equal("Pending", h.StatusOf(pod)!.Phase);
         Assert.Contains($"BackOff: Back-off restarting failed container init1 in pod p_default({pod.Metadata.Uid})", h.Events.Lines);
 
+        // The status is published before the worker arms its retry timer: advancing in between would push the
+        // timer's due time along with the clock.
+        var retryAt = h.Time.GetUtcNow() + TimeSpan.FromSeconds(10);
+        await Eventually.TrueAsync(() => h.Time.DueTimes.Contains(retryAt), "retry timer armed for the end of the back-off");
         h.Time.Advance(TimeSpan.FromSeconds(9));
         await Task.Delay(20);
         Assert.Equal(2, h.Runtime.Containers.Count(c => c.Name == "init1"));

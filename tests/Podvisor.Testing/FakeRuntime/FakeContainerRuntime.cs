@@ -26,6 +26,9 @@ public sealed class FakeContainerRuntime(TimeProvider time) : IContainerRuntime
 
     public IReadOnlyList<string> Calls => _calls.ToList();
 
+    /// <summary>Every sandbox config asked for, in order.</summary>
+    public ConcurrentQueue<PodSandboxConfig> Sandboxes { get; } = new();
+
     public IReadOnlyCollection<FakeContainer> Containers => _containers.Values.OrderBy(c => c.Sequence).ToList();
 
     public FakeContainer? Latest(string name) => Containers.LastOrDefault(c => c.Name == name);
@@ -33,6 +36,7 @@ public sealed class FakeContainerRuntime(TimeProvider time) : IContainerRuntime
     public Task<PodSandbox> RunPodSandboxAsync(PodSandboxConfig config, CancellationToken ct)
     {
         _calls.Enqueue($"sandbox {config.PodName}");
+        Sandboxes.Enqueue(config);
         return Task.FromResult(new PodSandbox("sandbox-" + config.PodUid, "127.0.0.1", "127.0.0.1"));
     }
 
