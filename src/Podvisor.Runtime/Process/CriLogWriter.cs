@@ -27,8 +27,10 @@ internal sealed class CriLogWriter : IDisposable
     private readonly long _maxBytes;
     private readonly int _maxFiles;
     private readonly TimeProvider _time;
-    private readonly byte[] _stdoutPending = new byte[MaxLineBytes];
-    private readonly byte[] _stderrPending = new byte[MaxLineBytes];
+    // Text of a line not yet ended, per stream. Allocated on first need and grown to at most MaxLineBytes: most
+    // containers end their lines within one read, and 1,000 idle containers would otherwise hold 32 MB of buffers.
+    private byte[]? _stdoutPending;
+    private byte[]? _stderrPending;
     private readonly MemoryStream _out = new();
     private int _stdoutCount;
     private int _stderrCount;
@@ -49,7 +51,7 @@ internal sealed class CriLogWriter : IDisposable
     /// <summary>Appends raw bytes read from one stream; complete lines are written at once.</summary>
     public void Append(LogStream stream, ReadOnlySpan<byte> data)
     {
-        var pending = stream == LogStream.Stdout ? _stdoutPending : _stderrPending;
+        ref var pending = ref stream == LogStream.Stdout ? ref _stdoutPending : ref _stderrPending;
         ref var count = ref stream == LogStream.Stdout ? ref _stdoutCount : ref _stderrCount;
         while (!data.IsEmpty)
         {
@@ -58,22 +60,17 @@ internal sealed class CriLogWriter : IDisposable
             var newline = window.IndexOf((byte)'\n');
             if (newline >= 0 && newline <= room)
             {
-                data[..newline].CopyTo(pending.AsSpan(count));
-                count += newline;
-                Emit(stream, full: true, pending.AsSpan(0, count));
-                count = 0;
+                EmitHeldBackAnd(stream, full: true, ref pending, ref count, data[..newline]);
                 data = data[(newline + 1)..];
             }
             else if (data.Length >= room)
             {
-                data[..room].CopyTo(pending.AsSpan(count));
-                Emit(stream, full: false, pending);
-                count = 0;
+                EmitHeldBackAnd(stream, full: false, ref pending, ref count, data[..room]);
                 data = data[room..];
             }
             else
             {
-                data.CopyTo(pending.AsSpan(count));
+                Keep(ref pending, count, data);
                 count += data.Length;
                 data = default;
             }
@@ -87,13 +84,13 @@ internal sealed class CriLogWriter : IDisposable
     {
         if (_stdoutCount > 0)
         {
-            Emit(LogStream.Stdout, full: true, _stdoutPending.AsSpan(0, _stdoutCount));
+            Emit(LogStream.Stdout, full: true, _stdoutPending!.AsSpan(0, _stdoutCount));
             _stdoutCount = 0;
         }
 
         if (_stderrCount > 0)
         {
-            Emit(LogStream.Stderr, full: true, _stderrPending.AsSpan(0, _stderrCount));
+            Emit(LogStream.Stderr, full: true, _stderrPending!.AsSpan(0, _stderrCount));
             _stderrCount = 0;
         }
 
@@ -108,17 +105,45 @@ internal sealed class CriLogWriter : IDisposable
     {
         if (_stdoutCount > 0)
         {
-            Emit(LogStream.Stdout, full: false, _stdoutPending.AsSpan(0, _stdoutCount));
+            Emit(LogStream.Stdout, full: false, _stdoutPending!.AsSpan(0, _stdoutCount));
             _stdoutCount = 0;
         }
 
         if (_stderrCount > 0)
         {
-            Emit(LogStream.Stderr, full: false, _stderrPending.AsSpan(0, _stderrCount));
+            Emit(LogStream.Stderr, full: false, _stderrPending!.AsSpan(0, _stderrCount));
             _stderrCount = 0;
         }
 
         WriteOut();
+    }
+
+    /// <summary>Copies <paramref name="more"/> after the <paramref name="count"/> bytes held back, growing the buffer.</summary>
+    private static void Keep(ref byte[]? pending, int count, ReadOnlySpan<byte> more)
+    {
+        var needed = count + more.Length;
+        if (pending is null || pending.Length < needed)
+        {
+            var grown = new byte[Math.Min(MaxLineBytes, Math.Max(needed, Math.Max(256, (pending?.Length ?? 0) * 2)))];
+            pending.AsSpan(0, count).CopyTo(grown);
+            pending = grown;
+        }
+
+        more.CopyTo(pending.AsSpan(count));
+    }
+
+    /// <summary>One record of what was held back followed by <paramref name="tail"/> (straight from it when nothing was).</summary>
+    private void EmitHeldBackAnd(LogStream stream, bool full, ref byte[]? pending, ref int count, ReadOnlySpan<byte> tail)
+    {
+        if (count == 0)
+        {
+            Emit(stream, full, tail);
+            return;
+        }
+
+        Keep(ref pending, count, tail);
+        Emit(stream, full, pending.AsSpan(0, count + tail.Length));
+        count = 0;
     }
 
     private void Emit(LogStream stream, bool full, ReadOnlySpan<byte> line)

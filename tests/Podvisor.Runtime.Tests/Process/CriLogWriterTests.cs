@@ -51,6 +51,34 @@ public sealed class CriLogWriterTests : IDisposable
     }
 
     [Fact]
+    public void Append_LongLineInSmallChunks_PartialRecordsOfMaxSizeThenFull_StreamsKeptApart()
+    {
+        // The held-back buffer grows from nothing across many reads; a line longer than MaxLineBytes is cut into
+        // P records of exactly MaxLineBytes, and the other stream's text in between is not mixed into it.
+        var path = Path.Combine(_dir, "0.log");
+        var line = string.Concat(Enumerable.Range(0, 2 * CriLogWriter.MaxLineBytes + 100).Select(i => (char)('a' + (i % 26))));
+        using (var writer = new CriLogWriter(path, 1 << 22, 5, TimeProvider.System))
+        {
+            var bytes = Encoding.ASCII.GetBytes(line + "\n");
+            for (var i = 0; i < bytes.Length; i += 700)
+            {
+                writer.Append(LogStream.Stdout, bytes.AsSpan(i, Math.Min(700, bytes.Length - i)));
+                if (i == 7000)
+                {
+                    writer.Append(LogStream.Stderr, "in between\n"u8);
+                }
+            }
+        }
+
+        var records = RuntimeHarness.ReadLog(path);
+        Assert.Equal(
+            [("stderr", "F", 10), ("stdout", "P", CriLogWriter.MaxLineBytes), ("stdout", "P", CriLogWriter.MaxLineBytes), ("stdout", "F", 100)],
+            records.Select(r => (r.Stream, r.Tag, r.Text.Length)));
+        Assert.Equal(line, string.Concat(records.Where(r => r.Stream == "stdout").Select(r => r.Text)));
+        Assert.Equal("in between", records[0].Text);
+    }
+
+    [Fact]
     public void Detach_PendingText_WrittenAsPartialSoTheNextWriterCompletesIt()
     {
         var path = Path.Combine(_dir, "0.log");
