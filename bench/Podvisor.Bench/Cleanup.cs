@@ -8,6 +8,26 @@ internal static partial class Cleanup
     private const int SigKill = 9;
 
     /// <summary>
+    /// Ends a benchmark's server: notes every container the runtime started, runs `podvisor down`, prints its result
+    /// (the whole output when it failed), kills what is still alive and disposes the server. True when down exited 0
+    /// and nothing was left.
+    /// </summary>
+    public static async Task<bool> TearDownAsync(ServeProcess serve, HashSet<int> pids, TimeSpan timeout, string benchmark, string indent = "")
+    {
+        foreach (var pid in new NodeBenchmark.StartedContainers(Path.Combine(serve.DataDir, "runtime", "containers")).Pids)
+        {
+            pids.Add(pid);
+        }
+
+        var down = System.Diagnostics.Stopwatch.StartNew();
+        var (code, output) = await serve.DownAsync(timeout, CancellationToken.None);
+        Console.WriteLine($"{indent}podvisor down: exit {code} after {down.Elapsed.TotalSeconds:F1} s: {(code == 0 ? output.Trim().Split('\n')[^1] : "\n" + output.Trim())}");
+        var clean = KillLeftovers(pids, benchmark);
+        await serve.DisposeAsync();
+        return code == 0 && clean;
+    }
+
+    /// <summary>
     /// True when none of <paramref name="pids"/> (container session leaders, all `sleep`) is still alive. Any that is
     /// gets its whole session SIGKILLed and is reported; the cmdline check keeps a reused pid from being hit.
     /// </summary>

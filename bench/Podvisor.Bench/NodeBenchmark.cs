@@ -143,16 +143,7 @@ internal sealed class NodeBenchmark : IBenchmark
         }
         finally
         {
-            foreach (var pid in new StartedContainers(Path.Combine(serve.DataDir, "runtime", "containers")).Pids)
-            {
-                pids.Add(pid);
-            }
-
-            var down = Stopwatch.StartNew();
-            var (code, output) = await serve.DownAsync(TimeSpan.FromSeconds(240), CancellationToken.None);
-            Console.WriteLine($"podvisor down: exit {code} after {down.Elapsed.TotalSeconds:F1} s: {(code == 0 ? output.Trim().Split('\n')[^1] : "\n" + output.Trim())}");
-            failed |= !Cleanup.KillLeftovers(pids, "node");
-            await serve.DisposeAsync();
+            failed |= !await Cleanup.TearDownAsync(serve, pids, TimeSpan.FromSeconds(240), "node");
         }
 
         var servers = Machine.ProcessesMentioning("podvisor-bench-");

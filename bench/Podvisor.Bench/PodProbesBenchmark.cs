@@ -140,17 +140,7 @@ internal sealed class PodProbesBenchmark : IBenchmark
         }
         finally
         {
-            foreach (var pid in new NodeBenchmark.StartedContainers(Path.Combine(serve.DataDir, "runtime", "containers")).Pids)
-            {
-                pids.Add(pid);
-            }
-
-            var down = Stopwatch.StartNew();
-            var (code, output) = await serve.DownAsync(TimeSpan.FromSeconds(300), CancellationToken.None);
-            Console.WriteLine($"  podvisor down: exit {code} after {down.Elapsed.TotalSeconds:F1} s: {(code == 0 ? output.Trim().Split('\n')[^1] : "\n" + output.Trim())}");
-            ok &= code == 0;
-            ok &= Cleanup.KillLeftovers(pids, $"probes/{kind}");
-            await serve.DisposeAsync();
+            ok &= await Cleanup.TearDownAsync(serve, pids, TimeSpan.FromSeconds(300), $"probes/{kind}", indent: "  ");
         }
 
         return ok;
