@@ -36,10 +36,10 @@ internal static class Admission
             }
         }
 
-        var defaulted = s.Admission.Default(obj);
+        var (defaulted, kindErrors) = s.Admission.Admit(obj, old);
         // The generic metadata rules and the kind's own rules overlap on metadata: report each error once.
         var errors = ObjectMetaValidation.Validate(s, defaulted)
-            .Concat(s.Admission.Validate(defaulted, old))
+            .Concat(kindErrors)
             .DistinctBy(e => (e.Field, e.Message))
             .ToList();
         if (errors.Count > 0)

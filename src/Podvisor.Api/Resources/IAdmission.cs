@@ -17,11 +17,12 @@ public sealed record FieldError(string Reason, string Field, string Message)
 /// </summary>
 public interface IAdmission
 {
-    /// <summary>Returns the object with defaults applied (a new object, or the same one when nothing changes).</summary>
-    JsonObject Default(JsonObject obj);
-
-    /// <summary>Validation errors; empty when valid. <paramref name="old"/> is the stored object on update, else null.</summary>
-    IReadOnlyList<FieldError> Validate(JsonObject obj, JsonObject? old);
+    /// <summary>
+    /// The object with defaults applied (a new object, or the same one when nothing changes) and its validation
+    /// errors, empty when valid. <paramref name="old"/> is the stored object on update, else null. One call, so an
+    /// implementation decodes the body once.
+    /// </summary>
+    (JsonObject Defaulted, IReadOnlyList<FieldError> Errors) Admit(JsonObject obj, JsonObject? old);
 
     /// <summary>
     /// Dotted paths of fields the schema does not know (e.g. "spec.foo"), for fieldValidation Strict/Warn.
@@ -35,9 +36,7 @@ public sealed class NoAdmission : IAdmission
 {
     public static NoAdmission Instance { get; } = new();
 
-    public JsonObject Default(JsonObject obj) => obj;
-
-    public IReadOnlyList<FieldError> Validate(JsonObject obj, JsonObject? old) => [];
+    public (JsonObject Defaulted, IReadOnlyList<FieldError> Errors) Admit(JsonObject obj, JsonObject? old) => (obj, []);
 
     public IReadOnlyList<string> UnknownFields(JsonObject obj) => [];
 }

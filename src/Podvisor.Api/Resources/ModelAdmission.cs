@@ -25,10 +25,12 @@ internal static class ModelAdmission
 internal sealed class ModelAdmission<T> : IAdmission
     where T : class, IKubernetesObject
 {
-    public JsonObject Default(JsonObject obj) => KubeJson.ToNode((T)Defaulter.Default(Decode(obj)));
-
-    public IReadOnlyList<Resources.FieldError> Validate(JsonObject obj, JsonObject? old) =>
-        [.. Validator.Validate(Decode(obj), old is null ? null : Decode(old)).Select(e => new Resources.FieldError(e.Type, e.Field, e.Body))];
+    public (JsonObject Defaulted, IReadOnlyList<Resources.FieldError> Errors) Admit(JsonObject obj, JsonObject? old)
+    {
+        var defaulted = (T)Defaulter.Default(Decode(obj));
+        var errors = Validator.Validate(defaulted, old is null ? null : Decode(old));
+        return (KubeJson.ToNode(defaulted), [.. errors.Select(e => new Resources.FieldError(e.Type, e.Field, e.Body))]);
+    }
 
     public IReadOnlyList<string> UnknownFields(JsonObject obj) => KubeDecoder.UnknownFields(typeof(T), obj);
 
