@@ -113,11 +113,19 @@ internal sealed class PodProbesBenchmark : IBenchmark
             var accepts0 = Interlocked.Read(ref accepts[0]);
             var load0 = Machine.LoadAverage();
             var window = Stopwatch.StartNew();
-            await Task.Delay(TimeSpan.FromSeconds(seconds), ct);
+            var peakRss = 0.0;
+            while (window.Elapsed < TimeSpan.FromSeconds(seconds))
+            {
+                // RSS sampled once a second: the goal holds for the whole window, not only its end.
+                peakRss = Math.Max(peakRss, Machine.RssMiB(serve.Pid) ?? 0);
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(1, Math.Max(0.01, seconds - window.Elapsed.TotalSeconds))), ct);
+            }
+
             var cpu1 = Machine.Cpu(serve.Pid) ?? throw new InvalidOperationException("serve exited");
             var elapsed = window.Elapsed.TotalSeconds;
             var probesPerSecond = (Interlocked.Read(ref accepts[0]) - accepts0) / elapsed;
             var rss = Machine.RssMiB(serve.Pid) ?? double.NaN;
+            peakRss = Math.Max(peakRss, rss);
             var threads = Directory.GetDirectories($"/proc/{serve.Pid}/task").Length;
             var self = (cpu1.Self - cpu0.Self).TotalSeconds / elapsed * 100;
             var children = (cpu1.Children - cpu0.Children).TotalSeconds / elapsed * 100;
@@ -131,7 +139,7 @@ internal sealed class PodProbesBenchmark : IBenchmark
             }
 
             Console.WriteLine(string.Create(inv, $"  serve CPU over {elapsed:F0} s: {self:F2}% of one core (goal < 5%): {(self < 5 ? "met" : "MISSED")}; with its reaped children (probe processes): {self + children:F2}%"));
-            Console.WriteLine(string.Create(inv, $"  serve RSS: {rss:F0} MiB (goal < 200 MB = 190.7 MiB): {(rss * 1024 * 1024 < 200e6 ? "met" : "MISSED")}; {threads} threads"));
+            Console.WriteLine(string.Create(inv, $"  serve RSS: peak {peakRss:F0} MiB, at the end {rss:F0} MiB (goal < 200 MB = 190.7 MiB): {(peakRss * 1024 * 1024 < 200e6 ? "met" : "MISSED")}; {threads} threads"));
         }
         catch (Exception e) when (e is InvalidOperationException or TimeoutException or HttpRequestException)
         {

@@ -100,6 +100,10 @@ internal sealed class PodvisorNode : IAsyncDisposable
             await agent.StartAsync(ct);
             stops.Add(() => agent.StopAsync(CancellationToken.None));
 
+            var trimmer = new HeapTrimmer(new HeapTrimmerOptions(), RuntimeHeap.Instance, time, loggers.CreateLogger<HeapTrimmer>());
+            trimmer.Start();
+            stops.Add(async () => await trimmer.DisposeAsync());
+
             var node = new PodvisorNode(store, api, client);
             node._stops.AddRange(stops);
             return node;
