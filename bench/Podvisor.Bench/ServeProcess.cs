@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
+using Podvisor.Testing.Http;
 
 namespace Podvisor.Bench;
 
@@ -38,6 +39,12 @@ internal sealed partial class ServeProcess : IAsyncDisposable
     /// <summary>From Process.Start to the "kubeconfig: PATH" line on stdout.</summary>
     public TimeSpan StartToKubeconfig { get; private set; }
 
+    /// <summary>
+    /// From Process.Start to the first 200 from GET /readyz, polled every 5 ms from the start on the port the
+    /// benchmark chose (<c>measureReadyz</c>); null when not measured.
+    /// </summary>
+    public TimeSpan? StartToReadyz { get; private set; }
+
     /// <summary>Authenticated HTTPS client (keep-alive; one connection per concurrent request).</summary>
     public HttpClient Http { get; private set; } = null!;
 
@@ -53,11 +60,19 @@ internal sealed partial class ServeProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>The podvisor.dll the Release build of src/Podvisor produced, else the copy next to this benchmark.</summary>
+    /// <summary>
+    /// $PODVISOR_BENCH_DLL (e.g. a ReadyToRun publish) if set, else the podvisor.dll the Release build of src/Podvisor
+    /// produced, else the copy next to this benchmark.
+    /// </summary>
     public static string PodvisorDll
     {
         get
         {
+            if (Environment.GetEnvironmentVariable("PODVISOR_BENCH_DLL") is { Length: > 0 } chosen)
+            {
+                return Path.GetFullPath(chosen);
+            }
+
             for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             {
                 var built = Path.Combine(dir.FullName, "src", "Podvisor", "bin", "Release", "net10.0", "podvisor.dll");
@@ -72,9 +87,10 @@ internal sealed partial class ServeProcess : IAsyncDisposable
     }
 
     /// <summary>Starts serve and returns once it printed "kubeconfig: PATH" (bounded: 60 s).</summary>
-    public static async Task<ServeProcess> StartAsync(string? dataDir, CancellationToken ct)
+    public static async Task<ServeProcess> StartAsync(string? dataDir, CancellationToken ct, bool measureReadyz = false)
     {
         var owns = dataDir is null;
+        var listen = measureReadyz ? $"127.0.0.1:{FreePort()}" : "127.0.0.1:0";
         dataDir ??= Directory.CreateTempSubdirectory("podvisor-bench-").FullName;
         var info = new ProcessStartInfo("dotnet")
         {
@@ -82,13 +98,14 @@ internal sealed partial class ServeProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { PodvisorDll, "serve", "--data-dir", dataDir, "--listen", "127.0.0.1:0" })
+        foreach (var arg in new[] { PodvisorDll, "serve", "--data-dir", dataDir, "--listen", listen })
         {
             info.ArgumentList.Add(arg);
         }
 
         var sw = Stopwatch.StartNew();
         var serve = new ServeProcess(Process.Start(info)!, dataDir, owns);
+        var readyz = measureReadyz ? PollReadyzAsync(dataDir, new Uri($"https://{listen}/readyz"), sw, ct) : null;
         serve._process.ErrorDataReceived += (_, e) => serve.Keep(e.Data);
         serve._process.BeginErrorReadLine();
         try
@@ -111,6 +128,7 @@ internal sealed partial class ServeProcess : IAsyncDisposable
             var server = File.ReadLines(serve.KubeconfigPath).Select(l => l.Trim()).First(l => l.StartsWith("server:", StringComparison.Ordinal));
             serve.Server = new Uri(server["server:".Length..].Trim());
             serve.Http = CreateClient(dataDir, serve.Server);
+            serve.StartToReadyz = readyz is null ? null : await readyz;
             return serve;
         }
         catch
@@ -118,6 +136,57 @@ internal sealed partial class ServeProcess : IAsyncDisposable
             await serve.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>True when <see cref="PodvisorDll"/> carries ReadyToRun (precompiled) code.</summary>
+    public static bool IsReadyToRun(string dll)
+    {
+        using var pe = new System.Reflection.PortableExecutable.PEReader(File.OpenRead(dll));
+        return pe.PEHeaders.CorHeader?.ManagedNativeHeaderDirectory.Size > 0;
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    // /readyz needs no token; a new data dir's CA is written just before the server listens, so the client reads it
+    // at the first handshake instead of at its creation.
+    private static async Task<TimeSpan> PollReadyzAsync(string dataDir, Uri readyz, Stopwatch sinceStart, CancellationToken ct)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                RemoteCertificateValidationCallback = (_, cert, _, errors) =>
+                {
+                    using var ca = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(dataDir, "pki", "ca.crt")));
+                    return (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0 && CaTrust.ChainsTo(cert, ca);
+                },
+            },
+        };
+        using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(5) };
+        while (sinceStart.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            try
+            {
+                using var response = await client.GetAsync(readyz, ct);
+                if (response.IsSuccessStatusCode)
+                {
+                    return sinceStart.Elapsed;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(5, ct);
+        }
+
+        throw new TimeoutException($"{readyz} never answered OK within 60 s");
     }
 
     /// <summary>An HTTPS client for this data dir's server: trusts only its CA, sends its token.</summary>
@@ -131,18 +200,7 @@ internal sealed partial class ServeProcess : IAsyncDisposable
             SslOptions = new SslClientAuthenticationOptions
             {
                 RemoteCertificateValidationCallback = (_, cert, _, errors) =>
-                {
-                    if (cert is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
-                    {
-                        return false;
-                    }
-
-                    using var chain = new X509Chain();
-                    chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                    chain.ChainPolicy.CustomTrustStore.Add(ca);
-                    chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                    return chain.Build(new X509Certificate2(cert));
-                },
+                    (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0 && CaTrust.ChainsTo(cert, ca),
             },
         };
         var http = new HttpClient(handler) { BaseAddress = server, Timeout = TimeSpan.FromSeconds(60) };

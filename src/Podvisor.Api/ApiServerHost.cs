@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -28,6 +29,11 @@ public static class ApiServerHost
     {
         Directory.CreateDirectory(options.DataDir);
         var certificates = ServingCertificates.LoadOrCreate(options.DataDir, options.TimeProvider);
+
+        // Kestrel builds the serving certificate's chain when it starts, and on Linux the first chain build reads the
+        // whole system trust store (/etc/ssl/certs, ~150 files; the process caches it). Building it once on another
+        // core now overlaps that with the rest of the start instead of adding it to Kestrel's.
+        var trustStoreLoaded = Task.Run(() => BuildChain(certificates), ct);
         var token = BearerToken.LoadOrCreate(options.DataDir);
         var registry = options.Registry ?? BuiltInResources.CreateRegistry();
         var endpoint = ParseListen(options.Listen);
@@ -63,6 +69,7 @@ public static class ApiServerHost
         app.Map("/{**path}", router.HandleAsync);
 
         await EnsureSystemNamespacesAsync(context, ct);
+        await trustStoreLoaded;
         await app.StartAsync(ct);
         terminator.Start();
 
@@ -92,6 +99,15 @@ public static class ApiServerHost
             : IPAddress.TryParse(host, out var parsed) ? parsed
             : throw new ArgumentException($"--listen host must be an IP address or localhost, got \"{host}\"", nameof(listen));
         return new IPEndPoint(address, port);
+    }
+
+    private static void BuildChain(ServingCertificates certificates)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.ExtraStore.Add(certificates.Ca);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.DisableCertificateDownloads = true;
+        chain.Build(certificates.Server);
     }
 
     private static async Task EnsureSystemNamespacesAsync(ApiContext api, CancellationToken ct)

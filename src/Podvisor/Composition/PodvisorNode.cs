@@ -16,7 +16,7 @@ namespace Podvisor.Composition;
 /// One Podvisor node in one process: store, API server, scheduler, node agent and runtime, composed here and
 /// nowhere else. Stopping it leaves containers running (the next start adopts them), as the kubelet does.
 /// </summary>
-internal sealed class PodvisorNode : IAsyncDisposable
+internal sealed partial class PodvisorNode : IAsyncDisposable
 {
     private readonly List<Func<Task>> _stops = [];
 
@@ -52,20 +52,42 @@ internal sealed class PodvisorNode : IAsyncDisposable
         var podLogs = Path.Combine(dataDir, "pods");
         var nodeName = options.NodeName ?? System.Net.Dns.GetHostName().ToLowerInvariant();
         var stops = new List<Func<Task>>();
+        var log = loggers.CreateLogger("Podvisor.Serve");
+        var started = time.GetTimestamp();
+        void Started(string part) => LogStarted(log, part, time.GetElapsedTime(started).TotalMilliseconds);
         var store = await SqliteResourceStore.OpenAsync(dataDir, time, loggers, null, ct);
         stops.Add(async () => await store.DisposeAsync());
+        Started("store");
         try
         {
+            // The runtime (image catalog, adoption scan) opens on another core while the API server starts.
             var catalog = Path.Combine(dataDir, "images.yaml");
-            var runtime = new ProcessRuntime(
-                new ProcessRuntimeOptions
+            var opening = Task.Run(
+                () =>
                 {
-                    StateDirectory = Path.Combine(dataDir, "runtime"),
-                    ImageCatalogPath = File.Exists(catalog) ? catalog : null,
+                    var opened = new ProcessRuntime(
+                        new ProcessRuntimeOptions
+                        {
+                            StateDirectory = Path.Combine(dataDir, "runtime"),
+                            ImageCatalogPath = File.Exists(catalog) ? catalog : null,
+                        },
+                        time,
+                        loggers.CreateLogger<ProcessRuntime>());
+                    Started("runtime");
+                    return opened;
                 },
-                time,
-                loggers.CreateLogger<ProcessRuntime>());
-            stops.Add(async () => await runtime.DisposeAsync());
+                ct);
+            stops.Add(async () =>
+            {
+                try
+                {
+                    await (await opening).DisposeAsync();
+                }
+                catch (Exception) when (!opening.IsCompletedSuccessfully)
+                {
+                    // It never opened; its error went to the start.
+                }
+            });
 
             var api = await ApiServerHost.StartAsync(
                 new ApiServerOptions
@@ -75,10 +97,12 @@ internal sealed class PodvisorNode : IAsyncDisposable
                     Store = store,
                     TimeProvider = time,
                     LoggerFactory = loggers,
-                    MapEndpoints = routes => routes.MapPodStreaming(store, new RuntimePodStreamingBackend(runtime, podLogs), time, loggers),
+                    MapEndpoints = routes => routes.MapPodStreaming(store, new RuntimePodStreamingBackend(opening, podLogs), time, loggers),
                 },
                 ct);
             stops.Add(() => api.StopAsync(CancellationToken.None));
+            Started("API server");
+            var runtime = await opening;
 
             var client = new InProcessClient(store);
             var schedulerEvents = new EventRecorder(client, new EventRecorderOptions { Component = "default-scheduler" }, time, loggers.CreateLogger<EventRecorder>());
@@ -97,8 +121,10 @@ internal sealed class PodvisorNode : IAsyncDisposable
                 status => new ProbeManagerProbes(new ProbeManager(runtime, new StatusManagerSource(status), kubeletEvents, time, loggers.CreateLogger<ProbeManager>(), null)));
             await scheduler.StartAsync(ct);
             stops.Add(async () => await scheduler.DisposeAsync());
+            Started("scheduler");
             await agent.StartAsync(ct);
             stops.Add(() => agent.StopAsync(CancellationToken.None));
+            Started("node agent");
 
             var trimmer = new HeapTrimmer(new HeapTrimmerOptions(), RuntimeHeap.Instance, time, loggers.CreateLogger<HeapTrimmer>());
             trimmer.Start();
@@ -129,4 +155,7 @@ internal sealed class PodvisorNode : IAsyncDisposable
 
         stops.Clear();
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Started the {Part} ({Milliseconds:F0} ms after the start began)")]
+    private static partial void LogStarted(ILogger logger, string part, double milliseconds);
 }

@@ -3,11 +3,15 @@ using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Podvisor.Api.Streaming;
 using Podvisor.Runtime;
+using Podvisor.Runtime.Process;
 
 namespace Podvisor.Composition;
 
-/// <summary>Serves pods/log, exec and portforward from the container runtime and the pod's log directory.</summary>
-internal sealed class RuntimePodStreamingBackend(IContainerRuntime runtime, string podLogDirectory) : IPodStreamingBackend
+/// <summary>
+/// Serves pods/log, exec and portforward from the container runtime and the pod's log directory. The runtime is a
+/// task because serve opens it while the API server starts; a request before then waits for it.
+/// </summary>
+internal sealed class RuntimePodStreamingBackend(Task<ProcessRuntime> opening, string podLogDirectory) : IPodStreamingBackend
 {
     public async Task<ContainerLogLocation?> GetLogAsync(JsonObject pod, string container, bool previous, CancellationToken ct)
     {
@@ -19,7 +23,7 @@ internal sealed class RuntimePodStreamingBackend(IContainerRuntime runtime, stri
             container);
         if (!previous)
         {
-            if (currentId is null || await runtime.ContainerStatusAsync(currentId, ct) is not { } info)
+            if (currentId is null || await (await opening).ContainerStatusAsync(currentId, ct) is not { } info)
             {
                 return null;
             }
@@ -29,7 +33,7 @@ internal sealed class RuntimePodStreamingBackend(IContainerRuntime runtime, stri
 
         // The previous instance: its recorded id if the runtime still has it, else the log file before the current one.
         var previousId = RuntimeId((string?)status?["lastState"]?["terminated"]?["containerID"]);
-        if (previousId is not null && await runtime.ContainerStatusAsync(previousId, ct) is { } prev && File.Exists(prev.LogPath))
+        if (previousId is not null && await (await opening).ContainerStatusAsync(previousId, ct) is { } prev && File.Exists(prev.LogPath))
         {
             return new ContainerLogLocation(prev.LogPath, Task.CompletedTask);
         }
@@ -55,7 +59,7 @@ internal sealed class RuntimePodStreamingBackend(IContainerRuntime runtime, stri
 
         try
         {
-            return new ExecProcess(await runtime.ExecAsync(id, command, tty, ct));
+            return new ExecProcess(await (await opening).ExecAsync(id, command, tty, ct));
         }
         catch (RuntimeException e)
         {
@@ -83,7 +87,7 @@ internal sealed class RuntimePodStreamingBackend(IContainerRuntime runtime, stri
     {
         try
         {
-            await runtime.WaitContainerExitAsync(id, CancellationToken.None);
+            await (await opening).WaitContainerExitAsync(id, CancellationToken.None);
         }
         catch (RuntimeException)
         {

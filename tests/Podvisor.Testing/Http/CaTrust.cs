@@ -13,21 +13,24 @@ public static class CaTrust
         {
             SslOptions = new SslClientAuthenticationOptions
             {
-                RemoteCertificateValidationCallback = (_, cert, _, _) =>
-                {
-                    if (cert is null)
-                    {
-                        return false;
-                    }
-
-                    using var chain = new X509Chain();
-                    chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                    chain.ChainPolicy.CustomTrustStore.Add(ca);
-                    chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                    using var presented = new X509Certificate2(cert);
-                    return chain.Build(presented);
-                },
+                RemoteCertificateValidationCallback = (_, cert, _, _) => ChainsTo(cert, ca),
             },
         };
+    }
+
+    /// <summary>True when <paramref name="cert"/> chains to <paramref name="ca"/> and to nothing else.</summary>
+    public static bool ChainsTo(X509Certificate? cert, X509Certificate2 ca)
+    {
+        if (cert is null)
+        {
+            return false;
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(ca);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        using var presented = new X509Certificate2(cert);
+        return chain.Build(presented);
     }
 }

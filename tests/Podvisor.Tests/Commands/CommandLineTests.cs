@@ -88,6 +88,26 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task Serve_WithABrokenImageCatalog_ExitsWithTheCatalogsError()
+    {
+        // The runtime opens while the API server starts; its failure must still stop serve with a clear message.
+        var dir = Directory.CreateTempSubdirectory("podvisor-cli-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(dir, "images.yaml"), "images:\n  - name: [broken\n");
+            var (code, stdout, stderr) = await RunAsync("serve", "--data-dir", dir, "--listen", "127.0.0.1:0");
+
+            Assert.Equal(1, code);
+            Assert.DoesNotContain("kubeconfig:", stdout, StringComparison.Ordinal);
+            Assert.Contains($"error: image catalog {Path.Combine(dir, "images.yaml")}:", stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void InstanceLock_SecondHolder_IsRefusedUntilTheFirstReleases()
     {
         var dir = Directory.CreateTempSubdirectory("podvisor-lock-").FullName;
