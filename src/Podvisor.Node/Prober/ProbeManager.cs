@@ -18,6 +18,7 @@ public sealed partial class ProbeManager : IAsyncDisposable
     private readonly ConcurrentDictionary<ProbeKey, ProbeWorker> _workers = new();
     private readonly ProbeResultsCache _results;
     private readonly ProbeWorkerContext _context;
+    private readonly SharedTimers _timers;
     private readonly ProbeManagerOptions _options;
     private readonly ILogger<ProbeManager> _logger;
     private readonly Func<double> _jitter;
@@ -46,7 +47,8 @@ public sealed partial class ProbeManager : IAsyncDisposable
         _options.Validate();
         _logger = logger;
         _results = new ProbeResultsCache(_options.UpdatesCapacity, count => LogUpdatesFull(_logger, count));
-        _context = new ProbeWorkerContext(statusSource, runner, _results, events, time, logger);
+        _timers = new SharedTimers(time);
+        _context = new ProbeWorkerContext(statusSource, runner, _results, events, time, _timers, logger, _options.TickAlignment);
         _jitter = _options.JitterSource ?? Random.Shared.NextDouble;
     }
 
@@ -156,6 +158,7 @@ public sealed partial class ProbeManager : IAsyncDisposable
         }
 
         await Task.WhenAll(stopping);
+        _timers.Dispose();
         _results.Complete();
     }
 

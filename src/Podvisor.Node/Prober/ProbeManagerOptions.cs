@@ -15,12 +15,19 @@ public sealed class ProbeManagerOptions
     /// <summary>Kubernetes minor version the probes claim to be, in <c>User-Agent: kube-probe/&lt;version&gt;</c>.</summary>
     public string KubeVersion { get; init; } = "1.32";
 
+    /// <summary>
+    /// Probe ticks are moved to the next multiple of this step (at most one step late), so that probes of the same
+    /// period fire together and the process wakes once per step instead of once per probe. Zero: exact periods.
+    /// </summary>
+    public TimeSpan TickAlignment { get; init; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>Source of the jitter fraction in [0, 1); tests replace it to be deterministic.</summary>
     public Func<double>? JitterSource { get; init; }
 
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(UpdatesCapacity, 1, nameof(UpdatesCapacity));
+        ArgumentOutOfRangeException.ThrowIfLessThan(TickAlignment, TimeSpan.Zero, nameof(TickAlignment));
         ArgumentException.ThrowIfNullOrWhiteSpace(KubeVersion, nameof(KubeVersion));
     }
 }

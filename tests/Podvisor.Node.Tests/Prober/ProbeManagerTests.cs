@@ -121,6 +121,61 @@ public sealed class ProbeManagerTests
     }
 
     [Fact]
+    public async Task Workers_StartedApart_TickTogetherOnTheAlignmentStep_ThenEveryPeriod()
+    {
+        var kit = new ProbeTestKit();
+        await using var manager = Manager(kit, new ProbeManagerOptions { TickAlignment = TimeSpan.FromMilliseconds(250) });
+        var probe = ProbeTestKit.ExecProbe(periodSeconds: 1);
+        var a = ProbeTestKit.Pod(ProbeTestKit.Container(ProbeType.Readiness, probe), uid: "a");
+        var b = ProbeTestKit.Pod(ProbeTestKit.Container(ProbeType.Readiness, probe), uid: "b");
+        kit.SetStatus(a, ProbeTestKit.Running("app", "process://a", kit.Time.GetUtcNow()));
+        kit.SetStatus(b, ProbeTestKit.Running("app", "process://b", kit.Time.GetUtcNow()));
+
+        kit.Time.Advance(TimeSpan.FromMilliseconds(30));
+        manager.AddPod(a);
+        Assert.Equal(ProbeTestKit.Start.AddMilliseconds(30), (await kit.Runner.NextCallAsync()).At);
+        kit.Time.Advance(TimeSpan.FromMilliseconds(140));
+        manager.AddPod(b);
+        Assert.Equal(ProbeTestKit.Start.AddMilliseconds(170), (await kit.Runner.NextCallAsync()).At);
+
+        // Both first runs were within one step: both next ticks are at 1.25 s, not 1.03 s and 1.17 s, and one timer
+        // of the time provider serves both workers.
+        await ProbeTestKit.WaitUntilAsync(() => kit.Time.DueTimes.SequenceEqual([ProbeTestKit.Start.AddMilliseconds(1250)]), "one timer armed for 1.25 s");
+        kit.Time.Advance(TimeSpan.FromMilliseconds(1079));
+        Assert.Equal(2, kit.Runner.Count);
+        kit.Time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(ProbeTestKit.Start.AddMilliseconds(1250), (await kit.Runner.NextCallAsync()).At);
+        Assert.Equal(ProbeTestKit.Start.AddMilliseconds(1250), (await kit.Runner.NextCallAsync()).At);
+
+        // After that, exact periods.
+        kit.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(ProbeTestKit.Start.AddMilliseconds(2250), (await kit.Runner.NextCallAsync()).At);
+        Assert.Equal(ProbeTestKit.Start.AddMilliseconds(2250), (await kit.Runner.NextCallAsync()).At);
+    }
+
+    [Fact]
+    public async Task Worker_AlignmentZero_KeepsExactPeriods()
+    {
+        var kit = new ProbeTestKit();
+        await using var manager = Manager(kit, new ProbeManagerOptions { TickAlignment = TimeSpan.Zero });
+        var pod = ProbeTestKit.Pod(ProbeTestKit.Container(ProbeType.Readiness, ProbeTestKit.ExecProbe(periodSeconds: 1)));
+        kit.SetStatus(pod, ProbeTestKit.Running("app", "process://c1", kit.Time.GetUtcNow()));
+        kit.Time.Advance(TimeSpan.FromMilliseconds(30));
+
+        manager.AddPod(pod);
+        Assert.Equal(ProbeTestKit.Start.AddMilliseconds(30), (await kit.Runner.NextCallAsync()).At);
+        await ProbeTestKit.WaitUntilAsync(() => kit.Time.ActiveTimerCount == 1, "the period timer is set");
+        Assert.Equal([ProbeTestKit.Start.AddMilliseconds(1030)], kit.Time.DueTimes);
+    }
+
+    [Fact]
+    public void Options_NegativeAlignment_Rejected()
+    {
+        var kit = new ProbeTestKit();
+        Assert.Throws<ArgumentOutOfRangeException>(() => Manager(kit, new ProbeManagerOptions { TickAlignment = TimeSpan.FromMilliseconds(-1) }));
+    }
+
+    [Fact]
     public async Task Worker_NodeAgentStartedLongAgo_NoJitter()
     {
         var kit = new ProbeTestKit();

@@ -26,7 +26,7 @@ internal sealed class ProbeTestKit
 
     public ProbeResultsCache Results { get; } = new(1024);
 
-    public ProbeWorkerContext Context => new(Status, Runner, Results, Events, Time, NullLogger.Instance);
+    public ProbeWorkerContext Context => new(Status, Runner, Results, Events, Time, new SharedTimers(Time), NullLogger.Instance);
 
     public static Pod Pod(Container container, string restartPolicy = "Always", Container? sidecar = null, string uid = "uid-1") => new()
     {
