@@ -110,25 +110,26 @@ public static class ApiServerHost
         chain.Build(certificates.Server);
     }
 
-    private static async Task EnsureSystemNamespacesAsync(ApiContext api, CancellationToken ct)
+    // Concurrently: the four creates share one durable commit instead of four.
+    private static Task EnsureSystemNamespacesAsync(ApiContext api, CancellationToken ct) =>
+        Task.WhenAll(SystemNamespaces.Select(name => EnsureNamespaceAsync(api, name, ct)));
+
+    private static async Task EnsureNamespaceAsync(ApiContext api, string name, CancellationToken ct)
     {
         var s = api.NamespaceStrategy;
-        foreach (var name in SystemNamespaces)
+        if (await api.Store.GetAsync(s.Type, null, name, ct) is not null)
         {
-            if (await api.Store.GetAsync(s.Type, null, name, ct) is not null)
-            {
-                continue;
-            }
+            return;
+        }
 
-            var ns = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = name } };
-            try
-            {
-                await api.Store.CreateAsync(s.Type, s.PrepareForCreate?.Invoke(ns) ?? ns, ct);
-            }
-            catch (StoreException e) when (e.Reason == StoreErrorReason.AlreadyExists)
-            {
-                // Another API server sharing the store created it first.
-            }
+        var ns = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = name } };
+        try
+        {
+            await api.Store.CreateAsync(s.Type, s.PrepareForCreate?.Invoke(ns) ?? ns, ct);
+        }
+        catch (StoreException e) when (e.Reason == StoreErrorReason.AlreadyExists)
+        {
+            // Another API server sharing the store created it first.
         }
     }
 }

@@ -119,12 +119,26 @@ internal sealed partial class PodvisorNode : IAsyncDisposable
                 time,
                 loggers,
                 status => new ProbeManagerProbes(new ProbeManager(runtime, new StatusManagerSource(status), kubeletEvents, time, loggers.CreateLogger<ProbeManager>(), null)));
-            await scheduler.StartAsync(ct);
-            stops.Add(async () => await scheduler.DisposeAsync());
-            Started("scheduler");
-            await agent.StartAsync(ct);
-            stops.Add(() => agent.StopAsync(CancellationToken.None));
-            Started("node agent");
+            // Independent of each other: started together (each registers its stop even if the other fails).
+            var schedulerStarting = StartAndLog(scheduler.StartAsync(ct), "scheduler");
+            var agentStarting = StartAndLog(agent.StartAsync(ct), "node agent");
+            stops.Add(async () =>
+            {
+                await Settled(schedulerStarting);
+                await scheduler.DisposeAsync();
+            });
+            stops.Add(async () =>
+            {
+                await Settled(agentStarting);
+                await agent.StopAsync(CancellationToken.None);
+            });
+            await Task.WhenAll(schedulerStarting, agentStarting);
+
+            async Task StartAndLog(Task starting, string part)
+            {
+                await starting;
+                Started(part);
+            }
 
             var trimmer = new HeapTrimmer(new HeapTrimmerOptions(), RuntimeHeap.Instance, time, loggers.CreateLogger<HeapTrimmer>());
             trimmer.Start();
@@ -138,6 +152,18 @@ internal sealed partial class PodvisorNode : IAsyncDisposable
         {
             await StopAllAsync(stops);
             throw;
+        }
+    }
+
+    private static async Task Settled(Task task)
+    {
+        try
+        {
+            await task;
+        }
+        catch (Exception)
+        {
+            // Its error went to the start; stopping it is still due.
         }
     }
 
