@@ -28,12 +28,8 @@ public static class ApiServerHost
     public static async Task<ApiServer> StartAsync(ApiServerOptions options, CancellationToken ct)
     {
         Directory.CreateDirectory(options.DataDir);
-        var certificates = ServingCertificates.LoadOrCreate(options.DataDir, options.TimeProvider);
-
-        // Kestrel builds the serving certificate's chain when it starts, and on Linux the first chain build reads the
-        // whole system trust store (/etc/ssl/certs, ~150 files; the process caches it). Building it once on another
-        // core now overlaps that with the rest of the start instead of adding it to Kestrel's.
-        var trustStoreLoaded = Task.Run(() => BuildChain(certificates), ct);
+        var tls = options.Tls ?? PrepareTls(options.DataDir, options.TimeProvider, ct);
+        ServingCertificates? certificates = null;
         var token = BearerToken.LoadOrCreate(options.DataDir);
         var registry = options.Registry ?? BuiltInResources.CreateRegistry();
         var endpoint = ParseListen(options.Listen);
@@ -50,10 +46,11 @@ public static class ApiServerHost
             k.Listen(endpoint, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
-                listen.UseHttps(certificates.Server);
+                listen.UseHttps(certificates!.Server);
             });
         });
 
+        certificates = await tls; // Build resolves Kestrel's options, which run the Listen callback above
         var app = builder.Build();
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
         var context = new ApiContext(options.Store, registry, options.TimeProvider, loggerFactory.CreateLogger("Podvisor.Api"), lifetime.ApplicationStopping);
@@ -69,7 +66,6 @@ public static class ApiServerHost
         app.Map("/{**path}", router.HandleAsync);
 
         await EnsureSystemNamespacesAsync(context, ct);
-        await trustStoreLoaded;
         await app.StartAsync(ct);
         terminator.Start();
 
@@ -85,6 +81,26 @@ public static class ApiServerHost
         return new ApiServer(app, terminator, url, token, certificates.CaPem, kubeconfig, kubeconfigPath);
     }
 
+    /// <summary>
+    /// Loads or creates the CA and serving certificate (pki/ in the data dir) on another thread, then builds the
+    /// serving certificate's chain once: on Linux the first chain build reads the whole system trust store
+    /// (/etc/ssl/certs, ~150 files; the process caches it), which Kestrel would otherwise do on the critical path when
+    /// it starts. serve calls this before it opens the store and passes the task as <see cref="ApiServerOptions.Tls"/>.
+    /// </summary>
+    public static Task<ServingCertificates> PrepareTls(string dataDir, TimeProvider time, CancellationToken ct) =>
+        Task.Run(
+            () =>
+            {
+                var certificates = ServingCertificates.LoadOrCreate(dataDir, time);
+                using var chain = new X509Chain();
+                chain.ChainPolicy.ExtraStore.Add(certificates.Ca);
+                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                chain.ChainPolicy.DisableCertificateDownloads = true;
+                chain.Build(certificates.Server);
+                return certificates;
+            },
+            ct);
+
     /// <summary>HOST:PORT → endpoint. Accepts "localhost", IPv4, and bracketed IPv6.</summary>
     public static IPEndPoint ParseListen(string listen)
     {
@@ -99,15 +115,6 @@ public static class ApiServerHost
             : IPAddress.TryParse(host, out var parsed) ? parsed
             : throw new ArgumentException($"--listen host must be an IP address or localhost, got \"{host}\"", nameof(listen));
         return new IPEndPoint(address, port);
-    }
-
-    private static void BuildChain(ServingCertificates certificates)
-    {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.ExtraStore.Add(certificates.Ca);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.DisableCertificateDownloads = true;
-        chain.Build(certificates.Server);
     }
 
     // Concurrently: the four creates share one durable commit instead of four.

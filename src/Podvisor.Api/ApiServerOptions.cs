@@ -28,6 +28,9 @@ public sealed record ApiServerOptions
 
     public ILoggerFactory? LoggerFactory { get; init; }
 
+    /// <summary>The CA and serving certificate being loaded (<see cref="ApiServerHost.PrepareTls"/>); null: loaded at start.</summary>
+    public Task<Auth.ServingCertificates>? Tls { get; init; }
+
     /// <summary>How long StopAsync lets in-flight requests finish before Kestrel aborts them.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -55,6 +55,7 @@ internal sealed partial class PodvisorNode : IAsyncDisposable
         var log = loggers.CreateLogger("Podvisor.Serve");
         var started = time.GetTimestamp();
         void Started(string part) => LogStarted(log, part, time.GetElapsedTime(started).TotalMilliseconds);
+        var tls = ApiServerHost.PrepareTls(dataDir, time, ct); // certificates and the trust store load while the store opens
         var store = await SqliteResourceStore.OpenAsync(dataDir, time, loggers, null, ct);
         stops.Add(async () => await store.DisposeAsync());
         Started("store");
@@ -94,6 +95,7 @@ internal sealed partial class PodvisorNode : IAsyncDisposable
                 {
                     DataDir = dataDir,
                     Listen = options.Listen,
+                    Tls = tls,
                     Store = store,
                     TimeProvider = time,
                     LoggerFactory = loggers,
