@@ -28,6 +28,11 @@ internal sealed class TcpProbeRunner(TimeProvider time) : IProbeRunner
     internal async ValueTask<ProbeOutcome> ProbeAsync(string host, int port, TimeSpan timeout, CancellationToken ct)
     {
         var hostPort = GoErrorText.JoinHostPort(host, port);
+        if (IPAddress.TryParse(host, out var literal) && IPAddress.IsLoopback(literal) && TryConnectAtOnce(literal, port, hostPort) is { } immediate)
+        {
+            return immediate;
+        }
+
         using var deadline = new CancellationTokenSource(timeout, time);
         using var link = ct.CanBeCanceled ? ct.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), deadline) : default;
         try
@@ -56,6 +61,46 @@ internal sealed class TcpProbeRunner(TimeProvider time) : IProbeRunner
         {
             return ProbeOutcome.Failure(GoErrorText.Dial(hostPort, ex));
         }
+    }
+
+    /// <summary>
+    /// A loopback handshake completes inside connect(): the SYN, SYN-ACK and ACK are processed before the call
+    /// returns. So for a loopback target, connect without blocking and look once (poll with no wait); if it is
+    /// already settled, that is the answer, without registering the socket with epoll, a wake-up of the event thread
+    /// and a hop through the thread pool (two thirds of a tcpSocket probe's cost at 1,000 probes a second). Null
+    /// when it is still in progress (e.g. a full accept queue dropped the SYN): the caller probes the usual way,
+    /// with a new socket and the timeout.
+    /// </summary>
+    internal static ProbeOutcome? TryConnectAtOnce(IPAddress address, int port, string hostPort)
+    {
+        using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        socket.LingerState = AbortiveClose;
+        socket.Blocking = false;
+        try
+        {
+            socket.Connect(new IPEndPoint(address, port));
+            return ProbeOutcome.Success();
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress)
+        {
+            // In progress: look below.
+        }
+        catch (SocketException ex)
+        {
+            return ProbeOutcome.Failure(GoErrorText.Dial(hostPort, ex));
+        }
+
+        if (!socket.Poll(0, SelectMode.SelectWrite) && !socket.Poll(0, SelectMode.SelectError))
+        {
+            return null;
+        }
+
+        var error = (SocketError)(int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
+        return error switch
+        {
+            SocketError.Success or SocketError.ConnectionReset => ProbeOutcome.Success(), // reset after accept: something listens
+            _ => ProbeOutcome.Failure(GoErrorText.Dial(hostPort, new SocketException((int)error))),
+        };
     }
 
     private static async Task<IPAddress> ResolveAsync(string host, CancellationToken ct)
