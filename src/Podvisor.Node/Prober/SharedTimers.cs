@@ -23,18 +23,6 @@ internal sealed class SharedTimers : IDisposable
         _timer = time.CreateTimer(static s => ((SharedTimers)s!).Fire(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
-    /// <summary>Entries waiting to fire, stale ones included (diagnostics and tests).</summary>
-    internal int Pending
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _queue.Count;
-            }
-        }
-    }
-
     /// <summary>Like <see cref="TimeProvider.CreateTimer"/>; the callback runs on the shared timer's thread.</summary>
     public ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {

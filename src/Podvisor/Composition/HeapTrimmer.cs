@@ -91,13 +91,12 @@ internal sealed partial class HeapTrimmer : IAsyncDisposable
             }
 
             _lastTrim = _time.GetTimestamp();
-            var started = _time.GetTimestamp();
             _heap.ReturnMemory();
             Trims++;
             _youngCollections = _heap.YoungCollections;
             _allocatedAtYoungCollection = _heap.AllocatedBytes;
             var (after, _) = _heap.CommittedAndLiveBytes();
-            LogTrimmed(_logger, committed >> 20, after >> 20, live >> 20, _time.GetElapsedTime(started).TotalMilliseconds);
+            LogTrimmed(_logger, committed >> 20, after >> 20, live >> 20, _time.GetElapsedTime(_lastTrim).TotalMilliseconds);
         }
     }
 

@@ -80,13 +80,10 @@ internal sealed partial class PodvisorNode : IAsyncDisposable
                 ct);
             stops.Add(async () =>
             {
-                try
+                await Settled(opening);
+                if (opening.IsCompletedSuccessfully)
                 {
-                    await (await opening).DisposeAsync();
-                }
-                catch (Exception) when (!opening.IsCompletedSuccessfully)
-                {
-                    // It never opened; its error went to the start.
+                    await opening.Result.DisposeAsync();
                 }
             });
 
@@ -165,7 +162,7 @@ internal sealed partial class PodvisorNode : IAsyncDisposable
         }
         catch (Exception)
         {
-            // Its error went to the start; stopping it is still due.
+            // Its error went to the start; the caller decides what stopping still means.
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Podvisor.Commands;
+using Podvisor.Testing;
 
 namespace Podvisor.Tests.Commands;
 
@@ -54,79 +55,55 @@ public sealed class CommandLineTests
     [Fact]
     public async Task Kubeconfig_BeforeAnyServe_FailsNamingTheFix()
     {
-        var dir = Directory.CreateTempSubdirectory("podvisor-cli-").FullName;
-        try
-        {
-            var (code, stdout, stderr) = await RunAsync("kubeconfig", "--data-dir", dir);
+        using var temp = new TempDirectory("podvisor-cli-");
+        var dir = temp.Path;
+        var (code, stdout, stderr) = await RunAsync("kubeconfig", "--data-dir", dir);
 
-            Assert.Equal(1, code);
-            Assert.Empty(stdout);
-            Assert.Contains("start `podvisor serve` first", stderr, StringComparison.Ordinal);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        Assert.Equal(1, code);
+        Assert.Empty(stdout);
+        Assert.Contains("start `podvisor serve` first", stderr, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Down_WithNoServeAndNoPods_ReportsNothingToTerminate()
     {
-        var dir = Directory.CreateTempSubdirectory("podvisor-cli-").FullName;
-        try
-        {
-            // down brings the node up itself when no serve runs (pods may outlive a crashed serve), finds none here.
-            var (code, stdout, stderr) = await RunAsync("down", "--data-dir", dir);
+        using var temp = new TempDirectory("podvisor-cli-");
+        var dir = temp.Path;
+        // down brings the node up itself when no serve runs (pods may outlive a crashed serve), finds none here.
+        var (code, stdout, stderr) = await RunAsync("down", "--data-dir", dir);
 
-            Assert.True(code == 0, stderr);
-            Assert.EndsWith("0 pod(s) terminated; podvisor is down\n", stdout, StringComparison.Ordinal);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        Assert.True(code == 0, stderr);
+        Assert.EndsWith("0 pod(s) terminated; podvisor is down\n", stdout, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Serve_WithABrokenImageCatalog_ExitsWithTheCatalogsError()
     {
         // The runtime opens while the API server starts; its failure must still stop serve with a clear message.
-        var dir = Directory.CreateTempSubdirectory("podvisor-cli-").FullName;
-        try
-        {
-            await File.WriteAllTextAsync(Path.Combine(dir, "images.yaml"), "images:\n  - name: [broken\n");
-            var (code, stdout, stderr) = await RunAsync("serve", "--data-dir", dir, "--listen", "127.0.0.1:0");
+        using var temp = new TempDirectory("podvisor-cli-");
+        var dir = temp.Path;
+        await File.WriteAllTextAsync(Path.Combine(dir, "images.yaml"), "images:\n  - name: [broken\n");
+        var (code, stdout, stderr) = await RunAsync("serve", "--data-dir", dir, "--listen", "127.0.0.1:0");
 
-            Assert.Equal(1, code);
-            Assert.DoesNotContain("kubeconfig:", stdout, StringComparison.Ordinal);
-            Assert.Contains($"error: image catalog {Path.Combine(dir, "images.yaml")}:", stderr, StringComparison.Ordinal);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        Assert.Equal(1, code);
+        Assert.DoesNotContain("kubeconfig:", stdout, StringComparison.Ordinal);
+        Assert.Contains($"error: image catalog {Path.Combine(dir, "images.yaml")}:", stderr, StringComparison.Ordinal);
     }
 
     [Fact]
     public void InstanceLock_SecondHolder_IsRefusedUntilTheFirstReleases()
     {
-        var dir = Directory.CreateTempSubdirectory("podvisor-lock-").FullName;
-        try
+        using var temp = new TempDirectory("podvisor-lock-");
+        var dir = temp.Path;
+        using (var first = InstanceLock.TryAcquire(dir))
         {
-            using (var first = InstanceLock.TryAcquire(dir))
-            {
-                Assert.NotNull(first);
-                Assert.Null(InstanceLock.TryAcquire(dir));
-                Assert.Equal(Environment.ProcessId, InstanceLock.RunningPid(dir));
-            }
+            Assert.NotNull(first);
+            Assert.Null(InstanceLock.TryAcquire(dir));
+            Assert.Equal(Environment.ProcessId, InstanceLock.RunningPid(dir));
+        }
 
-            Assert.Null(InstanceLock.RunningPid(dir));
-            using var again = InstanceLock.TryAcquire(dir);
-            Assert.NotNull(again);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        Assert.Null(InstanceLock.RunningPid(dir));
+        using var again = InstanceLock.TryAcquire(dir);
+        Assert.NotNull(again);
     }
 }

@@ -38,8 +38,7 @@ internal sealed class TcpProbeRunner(TimeProvider time) : IProbeRunner
         try
         {
             var address = IPAddress.TryParse(host, out var ip) ? ip : await ResolveAsync(host, deadline.Token);
-            using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-            socket.LingerState = AbortiveClose;
+            using var socket = NewSocket(address);
             await socket.ConnectAsync(new IPEndPoint(address, port), deadline.Token);
             return ProbeOutcome.Success();
         }
@@ -73,8 +72,7 @@ internal sealed class TcpProbeRunner(TimeProvider time) : IProbeRunner
     /// </summary>
     internal static ProbeOutcome? TryConnectAtOnce(IPAddress address, int port, string hostPort)
     {
-        using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        socket.LingerState = AbortiveClose;
+        using var socket = NewSocket(address);
         socket.Blocking = false;
         try
         {
@@ -102,6 +100,9 @@ internal sealed class TcpProbeRunner(TimeProvider time) : IProbeRunner
             _ => ProbeOutcome.Failure(GoErrorText.Dial(hostPort, new SocketException((int)error))),
         };
     }
+
+    private static Socket NewSocket(IPAddress address) =>
+        new(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { LingerState = AbortiveClose };
 
     private static async Task<IPAddress> ResolveAsync(string host, CancellationToken ct)
     {
