@@ -9,7 +9,7 @@ namespace Podvisor.Bench;
 /// <summary>
 /// The node end to end: a real `podvisor serve` (scheduler, node agent, process runtime); pods POSTed over HTTPS;
 /// "started" is the moment the runtime records right after it spawned the container's process (StartedAt in
-/// runtime/containers/*/state.json, the same wall clock as the bench's). Latency is from just before the POST is
+/// runtime/containers/*/state, the same wall clock as the bench's). Latency is from just before the POST is
 /// sent. Then a burst of pods POSTed at once. Every pod is removed with `podvisor down` and the run fails if a
 /// container process is left.
 /// </summary>
@@ -272,11 +272,13 @@ internal sealed class NodeBenchmark : IBenchmark
                 ContainerRecord? record;
                 try
                 {
-                    record = JsonSerializer.Deserialize(File.ReadAllBytes(Path.Combine(dir, "state.json")), RuntimeJsonContext.Default.ContainerRecord);
+                    // A slot being rewritten reads as the previous record, so this is never half-written.
+                    var bytes = StateFile.Read(ContainerEntry.StateFileIn(dir), out _);
+                    record = bytes is null ? null : JsonSerializer.Deserialize(bytes, RuntimeJsonContext.Default.ContainerRecord);
                 }
                 catch (Exception e) when (e is IOException or JsonException)
                 {
-                    continue; // not written yet (it is replaced atomically, so never half-written)
+                    continue; // not written yet
                 }
 
                 if (record is { StartedAt: { } at, Pid: { } pid })

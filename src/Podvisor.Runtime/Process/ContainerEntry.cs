@@ -28,7 +28,17 @@ internal sealed class ContainerEntry
 
     public string StderrFifo => Path.Combine(StateDirectory, "stderr.fifo");
 
-    public string StateFile => Path.Combine(StateDirectory, "state.json");
+    /// <summary>The record, rewritten in place (<see cref="Process.StateFile"/>).</summary>
+    public string StateFile => StateFileIn(StateDirectory);
+
+    /// <summary>The record file in a container's state directory.</summary>
+    public static string StateFileIn(string stateDirectory) => Path.Combine(stateDirectory, "state");
+
+    /// <summary>The record as plain JSON, replaced by rename: what an older Podvisor wrote; read, then removed.</summary>
+    public static string LegacyStateFileIn(string stateDirectory) => Path.Combine(stateDirectory, "state.json");
+
+    /// <summary>The state file's last write (under <see cref="Sync"/>, like <see cref="Record"/>).</summary>
+    public StateFileVersion StateVersion { get; set; }
 
     /// <summary>Completed (on the I/O loop) with the final status once the process has exited and its logs are drained.</summary>
     public TaskCompletionSource<ContainerStatusInfo> Exited { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

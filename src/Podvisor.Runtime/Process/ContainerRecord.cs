@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Podvisor.Runtime.Process;
 
 /// <summary>
-/// What the runtime persists per container ({state}/containers/{id}/state.json, replaced atomically), enough to
+/// What the runtime persists per container ({state}/containers/{id}/state, see <see cref="StateFile"/>), enough to
 /// adopt a running container after a restart of Podvisor and to report a finished one.
 /// </summary>
 internal sealed record ContainerRecord

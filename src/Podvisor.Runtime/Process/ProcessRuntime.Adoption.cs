@@ -31,13 +31,14 @@ public sealed partial class ProcessRuntime
 
         foreach (var dir in Directory.EnumerateDirectories(_containersDir))
         {
-            var stateFile = Path.Combine(dir, "state.json");
+            var legacy = ContainerEntry.LegacyStateFileIn(dir);
+            var stateFile = File.Exists(legacy) && !File.Exists(ContainerEntry.StateFileIn(dir)) ? legacy : ContainerEntry.StateFileIn(dir);
             ContainerRecord? record;
+            StateFileVersion version;
             try
             {
-                record = File.Exists(stateFile)
-                    ? JsonSerializer.Deserialize(File.ReadAllBytes(stateFile), RuntimeJsonContext.Default.ContainerRecord)
-                    : null;
+                var bytes = StateFile.Read(stateFile, out version);
+                record = bytes is null ? null : JsonSerializer.Deserialize(bytes, RuntimeJsonContext.Default.ContainerRecord);
             }
             catch (JsonException ex)
             {
@@ -50,7 +51,18 @@ public sealed partial class ProcessRuntime
                 continue;
             }
 
-            var entry = new ContainerEntry(record, dir);
+            var entry = new ContainerEntry(record, dir) { StateVersion = version };
+            if (stateFile == legacy)
+            {
+                // Written by an older Podvisor: from now on in the in-place format.
+                lock (entry.Sync)
+                {
+                    Persist(entry);
+                }
+
+                File.Delete(legacy);
+            }
+
             _containers[record.Id] = entry;
             switch (record.State)
             {

@@ -391,8 +391,14 @@ public sealed partial class ProcessRuntime : IContainerRuntime
             : throw new RuntimeException(RuntimeErrorReason.NotFound, $"container \"{containerId}\" not found");
     }
 
-    private void Persist(ContainerEntry entry) =>
-        WriteAtomically(entry.StateFile, JsonSerializer.SerializeToUtf8Bytes(entry.Record, RuntimeJsonContext.Default.ContainerRecord));
+    /// <summary>Writes the record (the caller holds <see cref="ContainerEntry.Sync"/>).</summary>
+    private static void Persist(ContainerEntry entry)
+    {
+        entry.StateVersion = StateFile.Write(
+            entry.StateFile,
+            JsonSerializer.SerializeToUtf8Bytes(entry.Record, RuntimeJsonContext.Default.ContainerRecord),
+            entry.StateVersion);
+    }
 
     /// <summary>
     /// Temp file + rename: a crash of Podvisor leaves the old or the new state, never half of one. No fsync: after

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json.Nodes;
 using Podvisor.Runtime.Process;
 using Podvisor.Runtime.Process.Native;
@@ -57,16 +58,41 @@ public sealed class ProcessRuntimeAdoptionTests
     }
 
     [Fact]
+    public async Task Load_RecordInTheEarlierJsonFile_AdoptedAndRewrittenInPlaceFormat()
+    {
+        await using var h = await RuntimeHarness.CreateAsync();
+        var id = await h.RunAsync("c", "sleep", "1000");
+        var pid = h.Runtime.RecordedPid(id)!.Value;
+        await h.Runtime.DisposeAsync();
+        var dir = Path.Combine(h.StateDirectory, "containers", id);
+        var legacy = Path.Combine(dir, "state.json");
+        File.WriteAllBytes(legacy, StateFile.Read(ContainerEntry.StateFileIn(dir), out _)!);
+        File.Delete(ContainerEntry.StateFileIn(dir));
+
+        var runtime = h.NewRuntime();
+
+        var status = await runtime.ContainerStatusAsync(id, CancellationToken.None);
+        Assert.Equal(ContainerRunState.Running, status!.State);
+        Assert.Equal(pid, status.Pid);
+        Assert.False(File.Exists(legacy));
+        Assert.NotNull(StateFile.Read(ContainerEntry.StateFileIn(dir), out var version));
+        Assert.True(version.Exists);
+
+        await runtime.StopContainerAsync(id, TimeSpan.FromSeconds(30), CancellationToken.None);
+        Assert.Empty(Procs.LiveInSession(pid));
+    }
+
+    [Fact]
     public async Task Load_PidStartTimeDiffers_NotAdoptedAndProcessLeftAlone()
     {
         await using var h = await RuntimeHarness.CreateAsync();
         var id = await h.RunAsync("c", "sleep", "1000");
         var pid = h.Runtime.RecordedPid(id)!.Value;
         await h.Runtime.DisposeAsync();
-        var stateFile = Path.Combine(h.StateDirectory, "containers", id, "state.json");
-        var json = JsonNode.Parse(await File.ReadAllTextAsync(stateFile))!;
+        var stateFile = ContainerEntry.StateFileIn(Path.Combine(h.StateDirectory, "containers", id));
+        var json = JsonNode.Parse(StateFile.Read(stateFile, out var version))!;
         json["ProcessStartTime"] = json["ProcessStartTime"]!.GetValue<ulong>() + 1;
-        await File.WriteAllTextAsync(stateFile, json.ToJsonString());
+        StateFile.Write(stateFile, Encoding.UTF8.GetBytes(json.ToJsonString()), version);
 
         var runtime = h.NewRuntime();
 
