@@ -52,6 +52,14 @@ public interface IResourceClient<T>
     /// <summary>Writes only .status, through the status subresource. Conflict when stale.</summary>
     Task<T> UpdateStatusAsync(T obj, CancellationToken ct);
 
+    /// <summary>
+    /// Writes spec, metadata and status in one revision (<see cref="Podvisor.Store.Subresources.SpecAndStatus"/>), for
+    /// in-process writers that own both halves of one change, like a pod's binding. Conflict when stale. Clients that
+    /// talk to an API server have no such verb.
+    /// </summary>
+    Task<T> UpdateWithStatusAsync(T obj, CancellationToken ct) =>
+        throw new NotSupportedException($"{GetType().Name} cannot write spec and status in one update");
+
     /// <summary>Graceful delete. Returns the object as it is after the call (marked or last state); null if it was absent.</summary>
     Task<T?> DeleteAsync(string? ns, string name, DeleteOptions? options, CancellationToken ct);
 

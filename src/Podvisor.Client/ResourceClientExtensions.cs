@@ -40,6 +40,12 @@ public static class ResourceClientExtensions
         where T : class, IKubernetesObject =>
         RetryAsync(client, current.Metadata.Namespace, current.Metadata.Name ?? "", mutate, static (c, o, ct) => c.UpdateAsync(o, ct), current, ct);
 
+    /// <summary>As <see cref="UpdateWithRetryAsync{T}(IResourceClient{T}, T, Func{T, T}, CancellationToken)"/>, writing status too (<see cref="IResourceClient{T}.UpdateWithStatusAsync"/>).</summary>
+    public static Task<T?> UpdateWithStatusWithRetryAsync<T>(
+        this IResourceClient<T> client, T current, Func<T, T?> mutate, CancellationToken ct)
+        where T : class, IKubernetesObject =>
+        RetryAsync(client, current.Metadata.Namespace, current.Metadata.Name ?? "", mutate, static (c, o, ct) => c.UpdateWithStatusAsync(o, ct), current, ct);
+
     private static async Task<T?> RetryAsync<T>(
         IResourceClient<T> client,
         string? ns,

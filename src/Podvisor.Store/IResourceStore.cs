@@ -118,6 +118,7 @@ public interface IResourceStore : IAsyncDisposable
     /// <summary>
     /// Replaces the object. If obj carries metadata.resourceVersion it must equal the stored one (else Conflict);
     /// without it the write is unconditional. subresource "status": only .status is taken from obj;
+    /// <see cref="Subresources.SpecAndStatus"/>: spec, metadata and status all from obj, in one revision;
     /// otherwise .status of the stored object is kept (when the type HasStatus). Removing the last finalizer of an
     /// object marked for deletion (and, for GracefulDelete kinds, with deletionGracePeriodSeconds 0) deletes it.
     /// </summary>
@@ -136,4 +137,17 @@ public interface IResourceStore : IAsyncDisposable
     /// (Expired) and the stream ends, so it relists.
     /// </summary>
     IAsyncEnumerable<WatchEvent> WatchAsync(ResourceType type, string? ns, WatchOptions options, CancellationToken ct);
+}
+
+/// <summary>Subresource names the store understands besides a plain update.</summary>
+public static class Subresources
+{
+    public const string Status = "status";
+
+    /// <summary>
+    /// An update that takes status from the object too, for in-process writers that own both halves of one change (binding
+    /// a pod sets spec.nodeName and the PodScheduled condition together, as Kubernetes' pods/binding does). The name
+    /// cannot be a URL segment the API server routes, so only in-process callers can reach it.
+    /// </summary>
+    public const string SpecAndStatus = "spec+status";
 }

@@ -97,10 +97,11 @@ internal sealed partial class ResourceStore : IResourceStore
 
     public async Task<JsonObject> UpdateAsync(ResourceType type, JsonObject obj, string? subresource, CancellationToken ct)
     {
-        var status = subresource switch
+        var (status, withStatus) = subresource switch
         {
-            null or "" => false,
-            "status" => true,
+            null or "" => (false, false),
+            Subresources.Status => (true, false),
+            Subresources.SpecAndStatus => (false, true),
             _ => throw new StoreException(StoreErrorReason.BadRequest, $"subresource \"{subresource}\" is not supported by the store"),
         };
         var inMeta = obj["metadata"] as JsonObject ?? throw new StoreException(StoreErrorReason.BadRequest, "metadata is required");
@@ -138,7 +139,7 @@ internal sealed partial class ResourceStore : IResourceStore
             else
             {
                 next = (JsonObject)obj.DeepClone();
-                if (type.HasStatus)
+                if (type.HasStatus && !withStatus)
                 {
                     CopyOrRemove(stored, next, "status");
                 }

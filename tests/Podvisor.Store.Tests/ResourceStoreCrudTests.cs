@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Podvisor.Testing;
 using static Podvisor.Store.Tests.Objects;
@@ -208,6 +209,30 @@ public sealed class ResourceStoreCrudTests
         var updated = await t.Store.UpdateAsync(Pods, withStatus.With(o => o["status"] = new JsonObject { ["phase"] = "Failed" }), null, CancellationToken.None);
 
         Assert.Equal("Running", updated["status"]!["phase"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Update_SpecAndStatus_BothWrittenInOneRevision()
+    {
+        await using var t = TempStore.Create();
+        var created = await t.Store.CreateAsync(Pods, Pod("x"), CancellationToken.None);
+
+        var updated = await t.Store.UpdateAsync(
+            Pods,
+            created.With(o =>
+            {
+                o["spec"]!["nodeName"] = "node-1";
+                o["status"] = new JsonObject { ["phase"] = "Pending" };
+            }),
+            Subresources.SpecAndStatus,
+            CancellationToken.None);
+
+        Assert.Equal("node-1", updated["spec"]!["nodeName"]!.GetValue<string>());
+        Assert.Equal("Pending", updated["status"]!["phase"]!.GetValue<string>());
+        Assert.Equal(long.Parse(created.Rv(), CultureInfo.InvariantCulture) + 1, long.Parse(updated.Rv(), CultureInfo.InvariantCulture));
+        var stored = await t.Store.GetAsync(Pods, "default", "x", CancellationToken.None);
+        Assert.Equal("Pending", stored!["status"]!["phase"]!.GetValue<string>());
+        Assert.Equal("node-1", stored["spec"]!["nodeName"]!.GetValue<string>());
     }
 
     [Fact]

@@ -83,7 +83,9 @@ internal sealed class InProcessResourceClient<T>(IResourceStore store, ResourceT
 
     public Task<T> UpdateAsync(T obj, CancellationToken ct) => WriteAsync(obj, AdmissionOperation.Update, null, ct);
 
-    public Task<T> UpdateStatusAsync(T obj, CancellationToken ct) => WriteAsync(obj, AdmissionOperation.UpdateStatus, "status", ct);
+    public Task<T> UpdateStatusAsync(T obj, CancellationToken ct) => WriteAsync(obj, AdmissionOperation.UpdateStatus, Subresources.Status, ct);
+
+    public Task<T> UpdateWithStatusAsync(T obj, CancellationToken ct) => WriteAsync(obj, AdmissionOperation.Update, Subresources.SpecAndStatus, ct);
 
     public async Task<T?> DeleteAsync(string? ns, string name, Podvisor.Model.Meta.DeleteOptions? options, CancellationToken ct)
     {

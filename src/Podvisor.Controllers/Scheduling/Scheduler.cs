@@ -9,7 +9,7 @@ namespace Podvisor.Controllers.Scheduling;
 
 /// <summary>
 /// Binds every unscheduled pod to the one node, as kube-scheduler would with a single feasible node: PodScheduled=True
-/// in status, spec.nodeName set (an update of the pod; Kubernetes writes both through pods/binding), event Scheduled.
+/// in status and spec.nodeName set in one write (Kubernetes writes both through pods/binding), event Scheduled.
 /// Pod creation → bound is on the critical path of pod start-up, so it reacts to watch events (an informer on
 /// <c>spec.nodeName=</c>) and hands keys straight to waiting workers; nothing polls. Failed binds are retried with the
 /// work queue's per-key back-off.
@@ -111,9 +111,9 @@ public sealed partial class Scheduler : IAsyncDisposable
     }
 
     /// <summary>
-    /// Binds one pod: PodScheduled=True first, then spec.nodeName, so the node agent (which watches
-    /// <c>spec.nodeName=&lt;node&gt;</c>) never sees a bound pod without the condition. Returns false when there was
-    /// nothing to do (already bound, deleted, another scheduler's).
+    /// Binds one pod: spec.nodeName and PodScheduled=True in one write (as pods/binding does), so the node agent (which
+    /// watches <c>spec.nodeName=&lt;node&gt;</c>) never sees a bound pod without the condition. Returns false when there
+    /// was nothing to do (already bound, deleted, another scheduler's).
     /// </summary>
     internal async Task<bool> ScheduleOnceAsync(Pod pod, CancellationToken ct)
     {
@@ -124,22 +124,15 @@ public sealed partial class Scheduler : IAsyncDisposable
 
         var node = _options.NodeName;
         var now = _time.GetUtcNow();
-        var withCondition = await _client.Pods.UpdateStatusWithRetryAsync(
-            pod,
-            p => NeedsScheduling(p) && !IsScheduledCondition(p) ? p with { Status = WithScheduledCondition(p.Status, now) } : null,
-            ct);
-        if (withCondition is null || !NeedsScheduling(withCondition))
-        {
-            return false;
-        }
-
         var bound = false;
-        var result = await _client.Pods.UpdateWithRetryAsync(
-            withCondition,
+        var result = await _client.Pods.UpdateWithStatusWithRetryAsync(
+            pod,
             p =>
             {
                 bound = NeedsScheduling(p);
-                return bound ? p with { Spec = (p.Spec ?? new PodSpec()) with { NodeName = node } } : null;
+                return bound
+                    ? p with { Spec = (p.Spec ?? new PodSpec()) with { NodeName = node }, Status = WithScheduledCondition(p.Status, now) }
+                    : null;
             },
             ct);
         if (result is null || !bound)
@@ -163,9 +156,6 @@ public sealed partial class Scheduler : IAsyncDisposable
             $"Successfully assigned {result.Metadata.Namespace}/{result.Metadata.Name} to {node}");
         return true;
     }
-
-    private static bool IsScheduledCondition(Pod pod) =>
-        pod.Status?.Conditions?.Any(c => c.Type == "PodScheduled" && c.Status == "True") == true;
 
     private static PodStatus WithScheduledCondition(PodStatus? status, DateTimeOffset now)
     {

@@ -66,6 +66,22 @@ public sealed class SchedulerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Binding_IsOneWrite_NodeNameAndConditionTogether()
+    {
+        var created = await _client.Pods.CreateAsync(NewPod("atomic"), Ct);
+        await _scheduler.StartAsync(Ct);
+
+        // The first change after the create is the binding, and it already carries both halves.
+        await foreach (var e in _client.Pods.WatchAsync("default", new ClientWatchOptions { ResourceVersion = created.Metadata.ResourceVersion }, Ct))
+        {
+            Assert.Equal(ResourceEventType.Modified, e.Type);
+            Assert.Equal(NodeName, e.Object.Spec!.NodeName);
+            Assert.Contains(e.Object.Status!.Conditions!, c => c.Type == "PodScheduled" && c.Status == "True");
+            break;
+        }
+    }
+
+    [Fact]
     public async Task PodCreatedBeforeStart_BoundOnStart()
     {
         await _client.Pods.CreateAsync(NewPod("early", ns: "team-a"), Ct);
