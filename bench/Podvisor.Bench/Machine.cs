@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 
 namespace Podvisor.Bench;
@@ -13,7 +14,24 @@ internal static class Machine
 
     /// <summary>The line every benchmark prints next to its figures: figures on a shared machine mean little without it.</summary>
     public static string Header(string benchmark) =>
-        $"{benchmark}: {Environment.ProcessorCount} cores, 1-min load average {LoadAverage()}, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC";
+        $"{benchmark}: {Environment.ProcessorCount} cores, 1-min load average {LoadAverage()}, CPU speed check {SpeedCheckMs():F0} ms, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC";
+
+    /// <summary>
+    /// A fixed single-threaded integer loop, timed: this VM's CPU speed drifts (the same loop took 350-600 ms within an
+    /// hour, with no steal time reported), so each run states it beside its figures. Lower is faster.
+    /// </summary>
+    public static double SpeedCheckMs()
+    {
+        var sw = Stopwatch.StartNew();
+        var x = 0UL;
+        for (var i = 0UL; i < 400_000_000UL; i++)
+        {
+            x = (x * 6364136223846793005UL) + i;
+        }
+
+        GC.KeepAlive(x);
+        return sw.Elapsed.TotalMilliseconds;
+    }
 
     /// <summary>user+system CPU of the process itself, and of its reaped children, or null when it is gone.</summary>
     public static (TimeSpan Self, TimeSpan Children)? Cpu(int pid)

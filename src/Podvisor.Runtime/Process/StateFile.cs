@@ -14,10 +14,10 @@ internal readonly record struct StateFileVersion(long Generation, int SlotSize)
 
 /// <summary>
 /// A small record file rewritten in place, so that a container's state changes without creating or deleting a file.
-/// (Temp file + rename allocates an inode and frees one on every write; ext4 without a journal skips inodes freed in
-/// the last 30-60 s when it allocates, so a burst of renames makes every later file creation on the machine slower:
-/// measured here 5 µs for an in-place write against 70-250 µs for temp + rename, and file creation afterwards
-/// 26 -> 414 µs.)
+/// (Temp file + rename allocates an inode and frees one on every write; ext4 without a journal, as on this machine,
+/// steps over every inode of the group freed in the last 60 s, 300 s while its inode table block is unwritten, each
+/// time it allocates one, so a burst of renames makes every later file creation in the group slower: measured here
+/// 5 µs for an in-place write against 70-250 µs for temp + rename, and file creation afterwards 26 -> 414 µs.)
 /// <para>
 /// The file holds two slots of <c>length / 2</c> bytes. A write goes to the slot the previous one did not use, as
 /// <c>PVS1 generation length hash\n</c> followed by the payload, in one <c>pwrite</c>; the reader takes the valid
