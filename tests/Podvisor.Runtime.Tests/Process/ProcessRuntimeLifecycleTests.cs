@@ -166,8 +166,11 @@ public sealed class ProcessRuntimeLifecycleTests
         await RuntimeHarness.WaitUntilAsync(() => RuntimeHarness.Lines(config.LogPath).Count == 1, "the escaped sleep's pid");
         var escaped = int.Parse(RuntimeHarness.Lines(config.LogPath)[0]);
         h.TrackProcess(escaped);
-        await RuntimeHarness.WaitUntilAsync(() => Procs.LiveInSession(pid).Count >= 3 && Procs.IsAlive(escaped), "the background sleeps");
-        Assert.Equal(escaped, Procs.SessionOf(escaped)); // it really left the container's session
+        // setsid(1) runs as the background job and calls setsid() a moment after it starts: wait until it really left
+        // the container's session (asserting at once raced it).
+        await RuntimeHarness.WaitUntilAsync(
+            () => Procs.LiveInSession(pid).Count >= 3 && Procs.IsAlive(escaped) && Procs.SessionOf(escaped) == escaped,
+            "the background sleeps, one in a session of its own");
 
         await h.Runtime.StopContainerAsync(id, TimeSpan.FromSeconds(30), CancellationToken.None);
 
