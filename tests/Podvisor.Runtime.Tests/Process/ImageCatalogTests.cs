@@ -18,6 +18,16 @@ public sealed class ImageCatalogTests
     public void Normalize_ImageReference_StripsRegistryLibraryTagDigest(string image, string expected) =>
         Assert.Equal(expected, ImageCatalog.Normalize(image));
 
+    [Fact]
+    public void Load_WithoutOverride_ParsesTheBuiltInCatalogOnFirstUse()
+    {
+        var catalog = ImageCatalog.Load(overridePath: null);
+        Assert.False(catalog.DefaultsParsed);
+
+        Assert.Equal(["sh"], catalog.Resolve("busybox", null, null).Argv);
+        Assert.True(catalog.DefaultsParsed);
+    }
+
     [Theory]
     [InlineData("busybox", new[] { "sh" })]
     [InlineData("alpine:3", new[] { "sh" })]
