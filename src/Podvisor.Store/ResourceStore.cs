@@ -97,11 +97,12 @@ internal sealed partial class ResourceStore : IResourceStore
 
     public async Task<JsonObject> UpdateAsync(ResourceType type, JsonObject obj, string? subresource, CancellationToken ct)
     {
-        var (status, withStatus) = subresource switch
+        // statusOnly: take only .status from obj; keepStoredStatus: take everything but .status from obj.
+        var (statusOnly, keepStoredStatus) = subresource switch
         {
-            null or "" => (false, false),
+            null or "" => (false, type.HasStatus),
             Subresources.Status => (true, false),
-            Subresources.SpecAndStatus => (false, true),
+            Subresources.SpecAndStatus => (false, false),
             _ => throw new StoreException(StoreErrorReason.BadRequest, $"subresource \"{subresource}\" is not supported by the store"),
         };
         var inMeta = obj["metadata"] as JsonObject ?? throw new StoreException(StoreErrorReason.BadRequest, "metadata is required");
@@ -131,7 +132,7 @@ internal sealed partial class ResourceStore : IResourceStore
             var stored = Parse(cur.Value);
             var storedMeta = Meta(stored);
             JsonObject next;
-            if (status)
+            if (statusOnly)
             {
                 next = (JsonObject)stored.DeepClone();
                 CopyOrRemove(obj, next, "status");
@@ -139,7 +140,7 @@ internal sealed partial class ResourceStore : IResourceStore
             else
             {
                 next = (JsonObject)obj.DeepClone();
-                if (type.HasStatus && !withStatus)
+                if (keepStoredStatus)
                 {
                     CopyOrRemove(stored, next, "status");
                 }

@@ -33,7 +33,7 @@ internal sealed class NamespaceTerminator(ApiContext api) : IAsyncDisposable
         {
             var marked = (JsonObject)ns.DeepClone();
             Json.EnsureObject(marked, "status")["phase"] = "Terminating";
-            updated = await StoreCalls.Run(s, name, () => api.Store.UpdateAsync(s.Type, marked, "status", ct));
+            updated = await StoreCalls.Run(s, name, () => api.Store.UpdateAsync(s.Type, marked, Subresources.Status, ct));
         }
 
         await _queue.Writer.WriteAsync(name, ct);
