@@ -30,7 +30,11 @@ internal sealed partial class ApiBenchmark : IBenchmark
         var podCount = Machine.Arg(args, "--pods", 1000);
         var requests = Machine.Arg(args, "--requests", 100);
         var events = Machine.Arg(args, "--events", 1000);
-        var command = $"dotnet run -c Release --project bench/Podvisor.Bench -- api --runs {runs} --idle {idleSeconds} --pods {podCount} --requests {requests} --events {events}";
+        var warmup = Machine.Arg(args, "--warmup", 500);
+        // --only start|list|watch runs one part: (a)+(b), (c) or (d); the default runs all of them.
+        var only = Machine.Arg(args, "--only", "all");
+        bool Runs(string part) => only == "all" || only == part;
+        var command = $"dotnet run -c Release --project bench/Podvisor.Bench -- api --runs {runs} --idle {idleSeconds} --pods {podCount} --requests {requests} --events {events} --warmup {warmup}" + (only == "all" ? "" : $" --only {only}");
         var inv = CultureInfo.InvariantCulture;
         Console.WriteLine(Machine.Header("api benchmark (start)"));
         var readyToRun = ServeProcess.IsReadyToRun(ServeProcess.PodvisorDll);
@@ -49,7 +53,7 @@ internal sealed partial class ApiBenchmark : IBenchmark
         var serveWarm = new List<double>();
         var serveKubeconfig = new List<double>();
         var serveRss = new List<double>();
-        for (var i = 0; i < runs; i++)
+        for (var i = 0; i < (Runs("start") ? runs : 0); i++)
         {
             await using (var bare = await BareApp.StartAsync(ct))
             {
@@ -89,39 +93,43 @@ internal sealed partial class ApiBenchmark : IBenchmark
 
         // A floor for (a): the same binary doing almost nothing (runtime start, podvisor's assemblies, System.CommandLine).
         var version = new List<double>();
-        for (var i = 0; i < runs; i++)
+        for (var i = 0; i < (Runs("start") ? runs : 0); i++)
         {
             version.Add(await VersionAsync(ct));
         }
 
         // (c) and (d) on one server.
-        double[] tableLatencies, kubectlPageLatencies, jsonLatencies;
-        List<double> kubectlWall;
-        List<string> kubectlReported;
-        double createSeconds;
-        int pages;
-        long tableBytes;
-        var watch = new List<(int Watchers, List<double> FromSend, List<double> FromAck)>();
-        await using (var serve = await ServeProcess.StartAsync(null, ct))
+        double[] tableLatencies = [], kubectlPageLatencies = [], jsonLatencies = [];
+        List<double> kubectlWall = [];
+        List<string> kubectlReported = [];
+        double createSeconds = 0;
+        int pages = 0;
+        long tableBytes = 0;
+        var watch = new List<(int Watchers, List<double> Cold, List<double> FromSend, List<double> FromAck, List<double> Post)>();
+        await using (var serve = Runs("list") || Runs("watch") ? await ServeProcess.StartAsync(null, ct) : null)
         {
             var sw = Stopwatch.StartNew();
-            await CreatePendingPodsAsync(serve, podCount, ct);
-            createSeconds = sw.Elapsed.TotalSeconds;
-            var list = await serve.GetAsync("/api/v1/namespaces/default/pods", ct);
-            var listed = list["items"]!.AsArray().Count;
-            if (listed != podCount)
+            if (serve is not null && Runs("list"))
             {
-                throw new InvalidOperationException($"listed {listed} pods, created {podCount}");
+                await CreatePendingPodsAsync(serve, podCount, ct);
+                createSeconds = sw.Elapsed.TotalSeconds;
+                var list = await serve.GetAsync("/api/v1/namespaces/default/pods", ct);
+                var listed = list["items"]!.AsArray().Count;
+                if (listed != podCount)
+                {
+                    throw new InvalidOperationException($"listed {listed} pods, created {podCount}");
+                }
+
+                (tableLatencies, tableBytes, _) = await TimeListAsync(serve, "/api/v1/namespaces/default/pods", TableAccept, requests, ct);
+                (kubectlPageLatencies, _, pages) = await TimeListAsync(serve, "/api/v1/namespaces/default/pods?limit=500", TableAccept, requests, ct);
+                (jsonLatencies, _, _) = await TimeListAsync(serve, "/api/v1/namespaces/default/pods", "application/json", requests, ct);
+                (kubectlWall, kubectlReported) = await KubectlGetPodsAsync(serve, 6, ct);
             }
 
-            (tableLatencies, tableBytes, _) = await TimeListAsync(serve, "/api/v1/namespaces/default/pods", TableAccept, requests, ct);
-            (kubectlPageLatencies, _, pages) = await TimeListAsync(serve, "/api/v1/namespaces/default/pods?limit=500", TableAccept, requests, ct);
-            (jsonLatencies, _, _) = await TimeListAsync(serve, "/api/v1/namespaces/default/pods", "application/json", requests, ct);
-            (kubectlWall, kubectlReported) = await KubectlGetPodsAsync(serve, 6, ct);
-            foreach (var watchers in (int[])[1, 10])
+            foreach (var watchers in serve is not null && Runs("watch") ? (int[])[1, 10] : [])
             {
-                var (fromSend, fromAck) = await WatchLatencyAsync(serve, watchers, watchers == 1 ? events : Math.Max(1, events / 2), ct);
-                watch.Add((watchers, fromSend, fromAck));
+                var (cold, fromSend, fromAck, post) = await WatchLatencyAsync(serve!, watchers, warmup, watchers == 1 ? events : Math.Max(1, events / 2), ct);
+                watch.Add((watchers, cold, fromSend, fromAck, post));
             }
         }
 
@@ -138,25 +146,41 @@ internal sealed partial class ApiBenchmark : IBenchmark
         var tableP50 = Machine.Percentile(tableLatencies, 50);
         var tableP99 = Machine.Percentile(tableLatencies, 99);
         Console.WriteLine(Machine.Header("api benchmark (end)"));
-        Console.WriteLine($"(a) process start -> first OK answer, median of {runs} (min..max):");
-        Console.WriteLine($"    bare ASP.NET Core app (HTTP GET /):              {Ms(bareStartMedian),7} ms  ({Ms(bareStart.Min())}..{Ms(bareStart.Max())})");
-        Console.WriteLine($"    podvisor serve, new data dir (HTTPS /readyz, polled every 5 ms from the start):{Ms(coldMedian),7} ms  ({Ms(serveCold.Min())}..{Ms(serveCold.Max())}); to \"kubeconfig:\" {Ms(Median(serveKubeconfig))} ms");
-        Console.WriteLine($"    podvisor serve, existing data dir:               {Ms(Median(serveWarm)),7} ms  ({Ms(serveWarm.Min())}..{Ms(serveWarm.Max())})");
-        Console.WriteLine($"    `dotnet podvisor.dll version`, start -> exit (floor): {Ms(Median(version)),7} ms  ({Ms(version.Min())}..{Ms(version.Max())})");
-        Console.WriteLine(string.Create(inv, $"    ratio (new data dir) {coldMedian / bareStartMedian:F2}x, (existing) {Median(serveWarm) / bareStartMedian:F2}x (goal <= 1.5x): {Met(coldMedian <= 1.5 * bareStartMedian)}"));
-        Console.WriteLine($"(b) idle RSS {idleSeconds} s after the first answer, median of {bareRss.Count}:");
-        Console.WriteLine(string.Create(inv, $"    bare app {bareRssMedian:F1} MiB, podvisor serve {serveRssMedian:F1} MiB ({string.Join(", ", serveRss.Select(r => r.ToString("F1", inv)))}): ratio {serveRssMedian / bareRssMedian:F2}x (goal <= 1.3x): {Met(serveRssMedian <= 1.3 * bareRssMedian)}"));
-        Console.WriteLine(string.Create(inv, $"(c) {podCount} pods (Pending) in the store, created in {createSeconds:F1} s; {requests} requests each on a warm HTTPS connection, send -> last byte:"));
-        Console.WriteLine($"    GET /api/v1/namespaces/default/pods, Table Accept ({tableBytes / 1024} KiB): p50 {Ms(tableP50)} ms, p99 {Ms(tableP99)} ms (goal < 50 ms): {Met(tableP99 < 50)}");
-        Console.WriteLine($"    the same with ?limit=500 as kubectl sends it, all {pages} page(s): p50 {Ms(Machine.Percentile(kubectlPageLatencies, 50))} ms, p99 {Ms(Machine.Percentile(kubectlPageLatencies, 99))} ms");
-        Console.WriteLine($"    GET .../pods as plain JSON (for comparison): p50 {Ms(Machine.Percentile(jsonLatencies, 50))} ms, p99 {Ms(Machine.Percentile(jsonLatencies, 99))} ms");
-        Console.WriteLine($"    kubectl get pods, whole wall time (process start to exit), {kubectlWall.Count} runs: first {Ms(kubectlWall[0])} ms (cold discovery cache), median of the rest {Ms(Median(kubectlWall.Skip(1).ToList()))} ms");
-        Console.WriteLine($"    kubectl -v=6 reports for its LIST request(s): {string.Join("; ", kubectlReported)}");
-        foreach (var (watchers, fromSend, fromAck) in watch)
+        if (Runs("start"))
         {
+            Console.WriteLine($"(a) process start -> first OK answer, median of {runs} (min..max):");
+            Console.WriteLine($"    bare ASP.NET Core app (HTTP GET /):              {Ms(bareStartMedian),7} ms  ({Ms(bareStart.Min())}..{Ms(bareStart.Max())})");
+            Console.WriteLine($"    podvisor serve, new data dir (HTTPS /readyz, polled every 5 ms from the start):{Ms(coldMedian),7} ms  ({Ms(serveCold.Min())}..{Ms(serveCold.Max())}); to \"kubeconfig:\" {Ms(Median(serveKubeconfig))} ms");
+            Console.WriteLine($"    podvisor serve, existing data dir:               {Ms(Median(serveWarm)),7} ms  ({Ms(serveWarm.Min())}..{Ms(serveWarm.Max())})");
+            Console.WriteLine($"    `dotnet podvisor.dll version`, start -> exit (floor): {Ms(Median(version)),7} ms  ({Ms(version.Min())}..{Ms(version.Max())})");
+            Console.WriteLine(string.Create(inv, $"    ratio (new data dir) {coldMedian / bareStartMedian:F2}x, (existing) {Median(serveWarm) / bareStartMedian:F2}x (goal <= 1.5x): {Met(coldMedian <= 1.5 * bareStartMedian)}"));
+            Console.WriteLine($"(b) idle RSS {idleSeconds} s after the first answer, median of {bareRss.Count}:");
+            Console.WriteLine(string.Create(inv, $"    bare app {bareRssMedian:F1} MiB, podvisor serve {serveRssMedian:F1} MiB ({string.Join(", ", serveRss.Select(r => r.ToString("F1", inv)))}): ratio {serveRssMedian / bareRssMedian:F2}x (goal <= 1.3x): {Met(serveRssMedian <= 1.3 * bareRssMedian)}"));
+        }
+
+        if (Runs("list"))
+        {
+            Console.WriteLine(string.Create(inv, $"(c) {podCount} pods (Pending) in the store, created in {createSeconds:F1} s; {requests} requests each on a warm HTTPS connection, send -> last byte:"));
+            Console.WriteLine($"    GET /api/v1/namespaces/default/pods, Table Accept ({tableBytes / 1024} KiB): p50 {Ms(tableP50)} ms, p99 {Ms(tableP99)} ms (goal < 50 ms): {Met(tableP99 < 50)}");
+            Console.WriteLine($"    the same with ?limit=500 as kubectl sends it, all {pages} page(s): p50 {Ms(Machine.Percentile(kubectlPageLatencies, 50))} ms, p99 {Ms(Machine.Percentile(kubectlPageLatencies, 99))} ms");
+            Console.WriteLine($"    GET .../pods as plain JSON (for comparison): p50 {Ms(Machine.Percentile(jsonLatencies, 50))} ms, p99 {Ms(Machine.Percentile(jsonLatencies, 99))} ms");
+            Console.WriteLine($"    kubectl get pods, whole wall time (process start to exit), {kubectlWall.Count} runs: first {Ms(kubectlWall[0])} ms (cold discovery cache), median of the rest {Ms(Median(kubectlWall.Skip(1).ToList()))} ms");
+            Console.WriteLine($"    kubectl -v=6 reports for its LIST request(s): {string.Join("; ", kubectlReported)}");
+        }
+
+        foreach (var (watchers, cold, fromSend, fromAck, post) in watch)
+        {
+            if (cold.Count > 0)
+            {
+                Console.WriteLine(
+                    $"(d) watch over HTTPS, {watchers} watcher(s), the first {cold.Count / watchers} writes after the start (warm-up, not judged): " +
+                    $"write sent -> event read p50 {Ms(Machine.Percentile(cold, 50))} ms, p99 {Ms(Machine.Percentile(cold, 99))} ms");
+            }
+
             Console.WriteLine(
-                $"(d) watch over HTTPS, {watchers} watcher(s), {fromSend.Count / watchers} writes: write sent -> event read p50 {Ms(Machine.Percentile(fromSend, 50))} ms, p99 {Ms(Machine.Percentile(fromSend, 99))} ms " +
-                $"(goal p99 < 5 ms): {Met(Machine.Percentile(fromSend, 99) < 5)}; write acknowledged -> event read p50 {Ms(Machine.Percentile(fromAck, 50))} ms, p99 {Ms(Machine.Percentile(fromAck, 99))} ms");
+                $"(d) watch over HTTPS, {watchers} watcher(s), the next {fromSend.Count / watchers} writes: write sent -> event read p50 {Ms(Machine.Percentile(fromSend, 50))} ms, p99 {Ms(Machine.Percentile(fromSend, 99))} ms " +
+                $"(goal p99 < 5 ms): {Met(Machine.Percentile(fromSend, 99) < 5)}; write acknowledged -> event read p50 {Ms(Machine.Percentile(fromAck, 50))} ms, p99 {Ms(Machine.Percentile(fromAck, 99))} ms; " +
+                $"the POST alone (sent -> acknowledged) p50 {Ms(Machine.Percentile(post, 50))} ms, p99 {Ms(Machine.Percentile(post, 99))} ms, max {Ms(post.Max())} ms");
         }
 
         Console.WriteLine($"processes left: {(left.Count == 0 ? "none" : string.Join(", ", left))}");
@@ -313,10 +337,14 @@ internal sealed partial class ApiBenchmark : IBenchmark
 
     /// <summary>
     /// Watchers on configmaps over HTTPS; one writer POSTs one configmap at a time and waits until every watcher read
-    /// its event (bounded) before the next, so each latency is measured alone.
+    /// its event (bounded) before the next, so each latency is measured alone. The first <paramref name="warmup"/>
+    /// writes are returned apart (Cold): on a fresh server and client they pay for tiered JIT recompiling the hot
+    /// path in the background, on the same 2 cores; the judged figures are the writes after them (steady state).
     /// </summary>
-    private static async Task<(List<double> FromSend, List<double> FromAck)> WatchLatencyAsync(ServeProcess serve, int watcherCount, int events, CancellationToken ct)
+    private static async Task<(List<double> Cold, List<double> FromSend, List<double> FromAck, List<double> Post)> WatchLatencyAsync(
+        ServeProcess serve, int watcherCount, int warmup, int measured, CancellationToken ct)
     {
+        var events = warmup + measured;
         var ns = $"watch{watcherCount}";
         await serve.PostAsync("/api/v1/namespaces", new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = ns } }, ct);
         var rv = (string)(await serve.GetAsync($"/api/v1/namespaces/{ns}/configmaps", ct))["metadata"]!["resourceVersion"]!;
@@ -380,13 +408,19 @@ internal sealed partial class ApiBenchmark : IBenchmark
                 await Task.Delay(10, stop.Token);
             }
 
+            var cold = new List<double>();
             var fromSend = new List<double>();
             var fromAck = new List<double>();
+            var post = new List<double>();
             for (var i = 0; i < events; i++)
             {
                 var sent = Stopwatch.GetTimestamp();
                 await serve.PostAsync($"/api/v1/namespaces/{ns}/configmaps", ConfigMap($"w-{i}"), stop.Token);
                 var acked = Stopwatch.GetTimestamp();
+                if (i >= warmup)
+                {
+                    post.Add(Stopwatch.GetElapsedTime(sent, acked).TotalMilliseconds);
+                }
                 // Waits without spinning: on 2 cores a spinning writer would take CPU from the server it measures.
                 for (var w = 0; w < watcherCount; w++)
                 {
@@ -398,13 +432,19 @@ internal sealed partial class ApiBenchmark : IBenchmark
 
                 for (var w = 0; w < watcherCount; w++)
                 {
+                    if (i < warmup)
+                    {
+                        cold.Add(Stopwatch.GetElapsedTime(sent, arrivals[w, i]).TotalMilliseconds);
+                        continue;
+                    }
+
                     fromSend.Add(Stopwatch.GetElapsedTime(sent, arrivals[w, i]).TotalMilliseconds);
                     fromAck.Add(Math.Max(0, Stopwatch.GetElapsedTime(acked, arrivals[w, i]).TotalMilliseconds));
                 }
             }
 
             await Task.WhenAll(watchers).WaitAsync(stop.Token);
-            return (fromSend, fromAck);
+            return (cold, fromSend, fromAck, post);
         }
         finally
         {
