@@ -20,14 +20,14 @@ public sealed class LifecycleHookRunner
     private readonly IContainerRuntime _runtime;
     private readonly IEventRecorder _events;
     private readonly TimeProvider _time;
-    private readonly HttpMessageInvoker _http;
+    private readonly Lazy<HttpMessageInvoker> _http; // made on the first httpGet hook: most nodes never run one
 
     public LifecycleHookRunner(IContainerRuntime runtime, IEventRecorder events, TimeProvider time, HttpMessageHandler? handler = null)
     {
         _runtime = runtime;
         _events = events;
         _time = time;
-        _http = new HttpMessageInvoker(handler ?? new SocketsHttpHandler
+        _http = new Lazy<HttpMessageInvoker>(() => new HttpMessageInvoker(handler ?? new SocketsHttpHandler
         {
             UseProxy = false,
             AllowAutoRedirect = false,
@@ -35,7 +35,7 @@ public sealed class LifecycleHookRunner
 #pragma warning disable CA5359 // SPEC §1.4.3/§1.11.2: the kubelet skips TLS verification for hooks (InsecureSkipVerify).
             SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true },
 #pragma warning restore CA5359
-        });
+        }));
     }
 
     /// <param name="containerId">The runtime's id (no scheme).</param>
@@ -141,7 +141,7 @@ public sealed class LifecycleHookRunner
 
         try
         {
-            using var response = await _http.SendAsync(request, ct).ConfigureAwait(false);
+            using var response = await _http.Value.SendAsync(request, ct).ConfigureAwait(false);
             return null;
         }
         catch (HttpRequestException ex)
