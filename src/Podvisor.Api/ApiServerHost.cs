@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
@@ -7,6 +8,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -29,7 +31,7 @@ public static class ApiServerHost
     {
         Directory.CreateDirectory(options.DataDir);
         var tls = options.Tls ?? PrepareTls(options.DataDir, options.TimeProvider, ct);
-        ServingCertificates? certificates = null;
+        var handshake = TlsOptions(tls);
         var token = BearerToken.LoadOrCreate(options.DataDir);
         var registry = options.Registry ?? BuiltInResources.CreateRegistry();
         var endpoint = ParseListen(options.Listen);
@@ -50,11 +52,13 @@ public static class ApiServerHost
             k.Listen(endpoint, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
-                listen.UseHttps(certificates!.Server);
+                // Per connection, so Kestrel listens before the certificates are ready: loading them (and, on
+                // Linux, the system trust store that the first chain build reads) runs beside the rest of the
+                // start instead of holding it; a handshake that arrives earlier waits for them.
+                listen.UseHttps(new TlsHandshakeCallbackOptions { OnConnection = _ => new ValueTask<SslServerAuthenticationOptions>(handshake) });
             });
         });
 
-        certificates = await tls; // Build resolves Kestrel's options, which run the Listen callback above
         var app = builder.Build();
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
         var context = new ApiContext(options.Store, registry, options.TimeProvider, loggerFactory.CreateLogger("Podvisor.Api"), lifetime.ApplicationStopping);
@@ -71,6 +75,19 @@ public static class ApiServerHost
 
         await EnsureSystemNamespacesAsync(context, ct);
         await app.StartAsync(ct);
+        ServingCertificates certificates;
+        try
+        {
+            certificates = await tls;
+            await handshake;
+        }
+        catch
+        {
+            await app.StopAsync(CancellationToken.None);
+            await app.DisposeAsync();
+            throw;
+        }
+
         terminator.Start();
 
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
@@ -86,24 +103,28 @@ public static class ApiServerHost
     }
 
     /// <summary>
-    /// Loads or creates the CA and serving certificate (pki/ in the data dir) on another thread, then builds the
-    /// serving certificate's chain once: on Linux the first chain build reads the whole system trust store
-    /// (/etc/ssl/certs, ~150 files; the process caches it), which Kestrel would otherwise do on the critical path when
-    /// it starts. serve calls this before it opens the store and passes the task as <see cref="ApiServerOptions.Tls"/>.
+    /// Loads or creates the CA and serving certificate (pki/ in the data dir) on another thread. serve calls this
+    /// before it opens the store and passes the task as <see cref="ApiServerOptions.Tls"/>.
     /// </summary>
     public static Task<ServingCertificates> PrepareTls(string dataDir, TimeProvider time, CancellationToken ct) =>
-        Task.Run(
-            () =>
-            {
-                var certificates = ServingCertificates.LoadOrCreate(dataDir, time);
-                using var chain = new X509Chain();
-                chain.ChainPolicy.ExtraStore.Add(certificates.Ca);
-                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                chain.ChainPolicy.DisableCertificateDownloads = true;
-                chain.Build(certificates.Server);
-                return certificates;
-            },
-            ct);
+        Task.Run(() => ServingCertificates.LoadOrCreate(dataDir, time), ct);
+
+    /// <summary>
+    /// The server side of every handshake, built once, as soon as the certificates are there: the serving
+    /// certificate's context (its chain built offline; on Linux the first chain build of a process reads the whole
+    /// system trust store, /etc/ssl/certs, ~150 files, 70-100 ms) is made a single time, not per connection. ALPN is
+    /// left to Kestrel (h2, http/1.1).
+    /// </summary>
+    private static async Task<SslServerAuthenticationOptions> TlsOptions(Task<ServingCertificates> tls)
+    {
+        var certificates = await tls.ConfigureAwait(false);
+        return new SslServerAuthenticationOptions
+        {
+            ServerCertificateContext = SslStreamCertificateContext.Create(certificates.Server, additionalCertificates: null, offline: true),
+            ClientCertificateRequired = false,
+            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+        };
+    }
 
     /// <summary>HOST:PORT → endpoint. Accepts "localhost", IPv4, and bracketed IPv6.</summary>
     public static IPEndPoint ParseListen(string listen)
