@@ -103,21 +103,34 @@ public static class ApiServerHost
     }
 
     /// <summary>
-    /// Loads or creates the CA and serving certificate (pki/ in the data dir) on another thread. serve calls this
-    /// before it opens the store and passes the task as <see cref="ApiServerOptions.Tls"/>.
+    /// Loads or creates the CA and serving certificate (pki/ in the data dir) on another thread, then builds the
+    /// serving certificate's chain once: on Linux the first chain build of a process reads the whole system trust
+    /// store (/etc/ssl/certs, ~150 files, 70-100 ms; then cached), and here it runs while the store opens. serve
+    /// calls this first and passes the task as <see cref="ApiServerOptions.Tls"/>.
     /// </summary>
     public static Task<ServingCertificates> PrepareTls(string dataDir, TimeProvider time, CancellationToken ct) =>
-        Task.Run(() => ServingCertificates.LoadOrCreate(dataDir, time), ct);
+        Task.Run(
+            () =>
+            {
+                var certificates = ServingCertificates.LoadOrCreate(dataDir, time);
+                using var chain = new X509Chain();
+                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                chain.ChainPolicy.DisableCertificateDownloads = true;
+                chain.Build(certificates.Server);
+                return certificates;
+            },
+            ct);
 
     /// <summary>
     /// The server side of every handshake, built once, as soon as the certificates are there: the serving
-    /// certificate's context (its chain built offline; on Linux the first chain build of a process reads the whole
-    /// system trust store, /etc/ssl/certs, ~150 files, 70-100 ms) is made a single time, not per connection. ALPN is
-    /// left to Kestrel (h2, http/1.1).
+    /// certificate's context (its chain built offline) is made a single time, not per connection. ALPN is left to
+    /// Kestrel (h2, http/1.1).
     /// </summary>
     private static async Task<SslServerAuthenticationOptions> TlsOptions(Task<ServingCertificates> tls)
     {
-        var certificates = await tls.ConfigureAwait(false);
+        // Always on another thread, also when the certificates are already there: the chain build must not run
+        // inline on the caller's start path.
+        var certificates = await tls.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
         return new SslServerAuthenticationOptions
         {
             ServerCertificateContext = SslStreamCertificateContext.Create(certificates.Server, additionalCertificates: null, offline: true),
