@@ -105,6 +105,7 @@ internal sealed partial class ApiBenchmark : IBenchmark
         double createSeconds = 0;
         int pages = 0;
         long tableBytes = 0;
+        (double P50, double P99) fsync = (double.NaN, double.NaN);
         var watch = new List<(int Watchers, List<double> Cold, List<double> FromSend, List<double> FromAck, List<double> Post)>();
         await using (var serve = Runs("list") || Runs("watch") ? await ServeProcess.StartAsync(null, ct) : null)
         {
@@ -124,6 +125,11 @@ internal sealed partial class ApiBenchmark : IBenchmark
                 (kubectlPageLatencies, _, pages) = await TimeListAsync(serve, "/api/v1/namespaces/default/pods?limit=500", TableAccept, requests, ct);
                 (jsonLatencies, _, _) = await TimeListAsync(serve, "/api/v1/namespaces/default/pods", "application/json", requests, ct);
                 (kubectlWall, kubectlReported) = await KubectlGetPodsAsync(serve, 6, ct);
+            }
+
+            if (serve is not null && Runs("watch"))
+            {
+                fsync = Machine.FsyncCheckMillis(serve.DataDir);
             }
 
             foreach (var watchers in serve is not null && Runs("watch") ? (int[])[1, 10] : [])
@@ -166,6 +172,11 @@ internal sealed partial class ApiBenchmark : IBenchmark
             Console.WriteLine($"    GET .../pods as plain JSON (for comparison): p50 {Ms(Machine.Percentile(jsonLatencies, 50))} ms, p99 {Ms(Machine.Percentile(jsonLatencies, 99))} ms");
             Console.WriteLine($"    kubectl get pods, whole wall time (process start to exit), {kubectlWall.Count} runs: first {Ms(kubectlWall[0])} ms (cold discovery cache), median of the rest {Ms(Median(kubectlWall.Skip(1).ToList()))} ms");
             Console.WriteLine($"    kubectl -v=6 reports for its LIST request(s): {string.Join("; ", kubectlReported)}");
+        }
+
+        if (watch.Count > 0)
+        {
+            Console.WriteLine($"(d) the data dir's disk just before: 4 KiB write + fsync p50 {Ms(fsync.P50)} ms, p99 {Ms(fsync.P99)} ms (200 times; a commit waits for one)");
         }
 
         foreach (var (watchers, cold, fromSend, fromAck, post) in watch)

@@ -51,6 +51,37 @@ internal static class Machine
         return sw.Elapsed.TotalMicroseconds / Count;
     }
 
+    /// <summary>
+    /// The disk's durable-write latency where a benchmark's server writes: 200 times a 4 KiB write at the start of a
+    /// file and fsync (what a WAL commit waits for), p50 and p99 in ms. The file is removed.
+    /// </summary>
+    public static (double P50, double P99) FsyncCheckMillis(string dir)
+    {
+        const int Count = 200;
+        var path = Path.Combine(dir, ".fsync-check");
+        var block = new byte[4096];
+        var times = new List<double>(Count);
+        try
+        {
+            using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
+            for (var i = 0; i < Count; i++)
+            {
+                var start = Stopwatch.GetTimestamp();
+                file.Position = 0;
+                block[0] = (byte)i;
+                file.Write(block);
+                file.Flush(flushToDisk: true);
+                times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+
+        return (Percentile(times, 50), Percentile(times, 99));
+    }
+
     /// <summary>user+system CPU of the process itself, and of its reaped children, or null when it is gone.</summary>
     public static (TimeSpan Self, TimeSpan Children)? Cpu(int pid)
     {
