@@ -30,7 +30,7 @@ internal sealed partial class ApiBenchmark : IBenchmark
         var podCount = Machine.Arg(args, "--pods", 1000);
         var requests = Machine.Arg(args, "--requests", 100);
         var events = Machine.Arg(args, "--events", 1000);
-        var warmup = Machine.Arg(args, "--warmup", 500);
+        var warmup = Machine.Arg(args, "--warmup", 3000);
         // --only start|list|watch runs one part: (a)+(b), (c) or (d); the default runs all of them.
         var only = Machine.Arg(args, "--only", "all");
         bool Runs(string part) => only == "all" || only == part;
