@@ -27,7 +27,7 @@ internal static class CommonOptions
         };
         filter.Rules.Add(new LoggerFilterRule(providerName: null, categoryName: "Microsoft", logLevel: LogLevel.Warning, filter: null));
         var console = new ConsoleLoggerProvider(
-            new FixedOptions<ConsoleLoggerOptions>(new ConsoleLoggerOptions { LogToStandardErrorThreshold = LogLevel.Trace, FormatterName = LogLineFormatter.Name }),
+            new FixedOptions<ConsoleLoggerOptions>(new ConsoleLoggerOptions { LogToStandardErrorThreshold = LogLevel.Trace, FormatterName = LogLineFormatter.Id }),
             [new LogLineFormatter(TimeProvider.System)]);
         var factory = new LoggerFactory([], filter);
         factory.AddProvider(console); // added, not passed in: the factory then disposes it, which flushes its queue

@@ -10,9 +10,9 @@ namespace Podvisor.Composition;
 /// (local time), without colours: <c>12:01:02.345 info: Podvisor.Serve[0] message exception</c>, newlines inside
 /// the message and the exception replaced by spaces so one entry is one line.
 /// </summary>
-internal sealed class LogLineFormatter(TimeProvider time) : ConsoleFormatter(Name)
+internal sealed class LogLineFormatter(TimeProvider time) : ConsoleFormatter(Id)
 {
-    public new const string Name = "podvisor";
+    public const string Id = "podvisor";
 
     public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
     {
