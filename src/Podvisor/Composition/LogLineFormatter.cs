@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
-using Microsoft.Extensions.Options;
 
 namespace Podvisor.Composition;
 
@@ -53,14 +52,4 @@ internal sealed class LogLineFormatter(TimeProvider time) : ConsoleFormatter(Id)
         LogLevel.Critical => "crit",
         _ => "none",
     };
-}
-
-/// <summary>Options that never change, for the console provider built without a service container.</summary>
-internal sealed class FixedOptions<T>(T value) : IOptionsMonitor<T>
-{
-    public T CurrentValue => value;
-
-    public T Get(string? name) => value;
-
-    public IDisposable? OnChange(Action<T, string?> listener) => null;
 }

@@ -1,0 +1,13 @@
+using Microsoft.Extensions.Options;
+
+namespace Podvisor.Composition;
+
+/// <summary>Options that never change, for the console provider built without a service container.</summary>
+internal sealed class FixedOptions<T>(T value) : IOptionsMonitor<T>
+{
+    public T CurrentValue => value;
+
+    public T Get(string? name) => value;
+
+    public IDisposable? OnChange(Action<T, string?> listener) => null;
+}
