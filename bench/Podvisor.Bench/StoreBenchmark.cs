@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Microsoft.Data.Sqlite;
 using Podvisor.Store;
+using Podvisor.Store.Sqlite;
 
 namespace Podvisor.Bench;
 
@@ -57,32 +57,26 @@ internal sealed class StoreBenchmark : IBenchmark
 
     private static double RawSqliteCommits(string path, int rowsPerCommit, TimeSpan phase)
     {
-        using var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
-        c.Open();
-        Exec(c, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT, value BLOB);");
-        using var insert = c.CreateCommand();
-        insert.CommandText = "INSERT INTO t (name, value) VALUES ($n, $v);";
-        var n = insert.Parameters.Add("$n", SqliteType.Text);
-        var v = insert.Parameters.Add("$v", SqliteType.Blob);
-        v.Value = new byte[400];
-        insert.Prepare();
-        using var begin = c.CreateCommand();
-        begin.CommandText = "BEGIN IMMEDIATE;";
-        using var commit = c.CreateCommand();
-        commit.CommandText = "COMMIT;";
+        using var db = SqliteDatabase.Open(path);
+        db.Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT, value BLOB);");
+        using var insert = db.Prepare("INSERT INTO t (name, value) VALUES (?1, ?2);");
+        var value = new byte[400];
+        using var begin = db.Prepare("BEGIN IMMEDIATE;");
+        using var commit = db.Prepare("COMMIT;");
         var sw = Stopwatch.StartNew();
         long rows = 0;
         while (sw.Elapsed < phase && rows < 5_000_000)
         {
-            begin.ExecuteNonQuery();
+            begin.Execute();
             for (var i = 0; i < rowsPerCommit; i++)
             {
-                n.Value = "/registry/core/configmaps/bench/r" + rows.ToString(CultureInfo.InvariantCulture);
-                insert.ExecuteNonQuery();
+                insert.Bind(1, "/registry/core/configmaps/bench/r" + rows.ToString(CultureInfo.InvariantCulture));
+                insert.Bind(2, value);
+                insert.Execute();
                 rows++;
             }
 
-            commit.ExecuteNonQuery();
+            commit.Execute();
         }
 
         return rows / sw.Elapsed.TotalSeconds;
@@ -186,11 +180,4 @@ internal sealed class StoreBenchmark : IBenchmark
         ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = "bench", ["labels"] = new JsonObject { ["app"] = "bench" } },
         ["data"] = new JsonObject { ["payload"] = new string('x', 256) },
     };
-
-    private static void Exec(SqliteConnection c, string sql)
-    {
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = sql;
-        cmd.ExecuteNonQuery();
-    }
 }

@@ -25,8 +25,8 @@ internal sealed partial class Compactor : IAsyncDisposable
         _logger = logger;
     }
 
-    /// <summary>Idempotent.</summary>
-    public void Start() => _task ??= RunAsync(_stop.Token);
+    /// <summary>Idempotent. The first tick's "previous" revision is the one current now, not whenever the loop first runs.</summary>
+    public void Start() => _task ??= RunAsync(_log.CurrentRevision, _stop.Token);
 
     /// <summary>One decision: the revision to compact to, given the revision current at the previous tick.</summary>
     internal long Target(long revisionAtPreviousTick) =>
@@ -46,11 +46,10 @@ internal sealed partial class Compactor : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private async Task RunAsync(CancellationToken ct)
+    private async Task RunAsync(long previous, CancellationToken ct)
     {
         await Task.Yield();
         using var timer = new PeriodicTimer(_options.CompactionInterval, _time);
-        var previous = _log.CurrentRevision;
         try
         {
             while (await timer.WaitForNextTickAsync(ct))

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.Data.Sqlite;
 using Podvisor.Store.Log;
 
 namespace Podvisor.Store.Sqlite;
@@ -17,41 +16,33 @@ internal sealed class SqliteLogBackend : ILogBackend
 {
     private const string Columns = "id, name, created, deleted, create_revision, prev_revision, value";
 
-    private readonly string _connectionString;
     private readonly ConcurrentBag<Reader> _readers = [];
-    private SqliteConnection? _writer;
-    private SqliteCommand? _begin;
-    private SqliteCommand? _commit;
-    private SqliteCommand? _rollback;
-    private SqliteCommand? _insert;
-    private SqliteParameter[] _insertParameters = [];
+    private SqliteDatabase? _writer;
+    private SqliteStatement? _begin;
+    private SqliteStatement? _commit;
+    private SqliteStatement? _rollback;
+    private SqliteStatement? _insert;
+    private SqliteStatement[]? _compact;
+    private SqliteStatement? _compactMark;
     private bool _disposed;
 
     public SqliteLogBackend(string databasePath)
     {
         DatabasePath = databasePath;
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = databasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Cache = SqliteCacheMode.Private,
-            Pooling = false,
-        }.ToString();
     }
 
     public string DatabasePath { get; }
 
     public LogState Open()
     {
-        _writer = new SqliteConnection(_connectionString);
-        _writer.Open();
-        Exec(_writer, "PRAGMA journal_mode=WAL;");
+        _writer = SqliteDatabase.Open(DatabasePath);
+        _writer.Execute("PRAGMA journal_mode=WAL;");
         // FULL, not NORMAL: see the class remarks (power-loss durability of acknowledged writes).
-        Exec(_writer, "PRAGMA synchronous=FULL;");
-        Exec(_writer, "PRAGMA busy_timeout=10000;");
-        Exec(_writer, "PRAGMA cache_size=-16384;");
+        _writer.Execute("PRAGMA synchronous=FULL;");
+        _writer.Execute("PRAGMA busy_timeout=10000;");
+        _writer.Execute("PRAGMA cache_size=-16384;");
         // One transaction: on a new file, one durable commit instead of one per statement.
-        Exec(_writer, """
+        _writer.Execute("""
             BEGIN IMMEDIATE;
             CREATE TABLE IF NOT EXISTS log (
                 id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -67,37 +58,23 @@ internal sealed class SqliteLogBackend : ILogBackend
             COMMIT;
             """);
 
-        _begin = Prepare(_writer, "BEGIN IMMEDIATE;");
-        _commit = Prepare(_writer, "COMMIT;");
-        _rollback = Prepare(_writer, "ROLLBACK;");
-        _insert = _writer.CreateCommand();
-        _insert.CommandText = $"INSERT INTO log ({Columns}) VALUES ($id, $name, $created, $deleted, $cr, $pr, $value);";
-        _insertParameters =
-        [
-            _insert.Parameters.Add("$id", SqliteType.Integer),
-            _insert.Parameters.Add("$name", SqliteType.Text),
-            _insert.Parameters.Add("$created", SqliteType.Integer),
-            _insert.Parameters.Add("$deleted", SqliteType.Integer),
-            _insert.Parameters.Add("$cr", SqliteType.Integer),
-            _insert.Parameters.Add("$pr", SqliteType.Integer),
-            _insert.Parameters.Add("$value", SqliteType.Blob),
-        ];
-        _insert.Prepare();
+        _begin = _writer.Prepare("BEGIN IMMEDIATE;");
+        _commit = _writer.Prepare("COMMIT;");
+        _rollback = _writer.Prepare("ROLLBACK;");
+        _insert = _writer.Prepare($"INSERT INTO log ({Columns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7);");
 
-        var maxId = ScalarLong(_writer, "SELECT coalesce(max(id), 0) FROM log;");
-        var seq = ScalarLong(_writer, "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'log'), 0);");
-        var compact = ScalarLong(_writer, "SELECT coalesce((SELECT value FROM meta WHERE key = 'compact_rev'), 0);");
+        var maxId = _writer.ScalarInt64("SELECT coalesce(max(id), 0) FROM log;");
+        var seq = _writer.ScalarInt64("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'log'), 0);");
+        var compact = _writer.ScalarInt64("SELECT coalesce((SELECT value FROM meta WHERE key = 'compact_rev'), 0);");
         var index = new Dictionary<string, KeyState>(StringComparer.Ordinal);
-        using (var cmd = _writer.CreateCommand())
+        using (var latest = _writer.Prepare("""
+            SELECT l.name, l.id, l.create_revision, l.deleted FROM log l
+            JOIN (SELECT max(id) AS id FROM log GROUP BY name) m ON l.id = m.id;
+            """))
         {
-            cmd.CommandText = """
-                SELECT l.name, l.id, l.create_revision, l.deleted FROM log l
-                JOIN (SELECT max(id) AS id FROM log GROUP BY name) m ON l.id = m.id;
-                """;
-            using var r = cmd.ExecuteReader();
-            while (r.Read())
+            while (latest.Step())
             {
-                index[r.GetString(0)] = new KeyState(r.GetInt64(1), r.GetInt64(2), r.GetInt64(3) != 0);
+                index[latest.Text(0)] = new KeyState(latest.Int64(1), latest.Int64(2), latest.Int64(3) != 0);
             }
         }
 
@@ -106,28 +83,28 @@ internal sealed class SqliteLogBackend : ILogBackend
 
     public void Append(List<LogRow> rows)
     {
-        var p = _insertParameters;
-        _begin!.ExecuteNonQuery();
+        var insert = _insert!;
+        _begin!.Execute();
         try
         {
             foreach (var row in rows)
             {
-                p[0].Value = row.Revision;
-                p[1].Value = row.Key;
-                p[2].Value = row.Created ? 1L : 0L;
-                p[3].Value = row.Deleted ? 1L : 0L;
-                p[4].Value = row.CreateRevision;
-                p[5].Value = row.PrevRevision;
-                p[6].Value = row.Value;
-                _insert!.ExecuteNonQuery();
+                insert.Bind(1, row.Revision);
+                insert.Bind(2, row.Key);
+                insert.Bind(3, row.Created ? 1L : 0L);
+                insert.Bind(4, row.Deleted ? 1L : 0L);
+                insert.Bind(5, row.CreateRevision);
+                insert.Bind(6, row.PrevRevision);
+                insert.Bind(7, row.Value);
+                insert.Execute();
             }
 
-            _commit!.ExecuteNonQuery();
+            _commit!.Execute();
         }
-        catch (SqliteException e)
+        catch (SqliteStoreException e)
         {
             TryRollback();
-            if (e.SqliteErrorCode == 19)
+            if (e.ResultCode == SqliteStoreException.Constraint)
             {
                 throw new LogConflictException("the log's unique (name, prev_revision) index rejected a write", e);
             }
@@ -143,27 +120,29 @@ internal sealed class SqliteLogBackend : ILogBackend
 
     public int Compact(long fromRevision, long toRevision)
     {
-        _begin!.ExecuteNonQuery();
+        // First the rows superseded by a row in the range, then the tombstones in the range (kine's order: a
+        // tombstone's prev is the last live row, removed by the first statement), then the mark.
+        var writer = _writer!;
+        _compact ??=
+        [
+            writer.Prepare("DELETE FROM log WHERE id IN (SELECT prev_revision FROM log WHERE id > ?1 AND id <= ?2 AND prev_revision != 0);"),
+            writer.Prepare("DELETE FROM log WHERE id > ?1 AND id <= ?2 AND deleted = 1;"),
+        ];
+        _compactMark ??= writer.Prepare("INSERT INTO meta (key, value) VALUES ('compact_rev', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value;");
+        _begin!.Execute();
         try
         {
-            int removed;
-            using (var cmd = _writer!.CreateCommand())
+            var removed = 0;
+            foreach (var delete in _compact)
             {
-                // First the rows superseded by a row in the range, then the tombstones in the range (kine's order:
-                // a tombstone's prev is the last live row, removed by the first statement).
-                cmd.CommandText = """
-                    DELETE FROM log WHERE id IN (
-                        SELECT prev_revision FROM log WHERE id > $from AND id <= $to AND prev_revision != 0);
-                    DELETE FROM log WHERE id > $from AND id <= $to AND deleted = 1;
-                    INSERT INTO meta (key, value) VALUES ('compact_rev', $to)
-                        ON CONFLICT (key) DO UPDATE SET value = excluded.value;
-                    """;
-                cmd.Parameters.AddWithValue("$from", fromRevision);
-                cmd.Parameters.AddWithValue("$to", toRevision);
-                removed = cmd.ExecuteNonQuery();
+                delete.Bind(1, fromRevision);
+                delete.Bind(2, toRevision);
+                removed += delete.Execute();
             }
 
-            _commit!.ExecuteNonQuery();
+            _compactMark.Bind(1, toRevision);
+            _compactMark.Execute();
+            _commit!.Execute();
             return removed;
         }
         catch
@@ -178,9 +157,16 @@ internal sealed class SqliteLogBackend : ILogBackend
         var reader = RentReader();
         try
         {
-            reader.GetLatestName.Value = key;
-            using var r = reader.GetLatest.ExecuteReader();
-            return r.Read() ? ReadRow(r, withPrev: false) : null;
+            var q = reader.GetLatest;
+            q.Bind(1, key);
+            try
+            {
+                return q.Step() ? ReadRow(q, withPrev: false) : null;
+            }
+            finally
+            {
+                q.Reset();
+            }
         }
         finally
         {
@@ -195,19 +181,12 @@ internal sealed class SqliteLogBackend : ILogBackend
         {
             return reader.InSnapshot(revision, r =>
             {
-                var cmd = r.List;
-                cmd.Parameters[0].Value = afterKey ?? prefix;
-                cmd.Parameters[1].Value = PrefixEnd(prefix);
-                cmd.Parameters[2].Value = revision;
-                cmd.Parameters[3].Value = limit;
-                var rows = new List<LogRow>(Math.Min(limit, 256));
-                using var dr = cmd.ExecuteReader();
-                while (dr.Read())
-                {
-                    rows.Add(ReadRow(dr, withPrev: false));
-                }
-
-                return rows;
+                var q = r.List;
+                q.Bind(1, afterKey ?? prefix);
+                q.Bind(2, PrefixEnd(prefix));
+                q.Bind(3, revision);
+                q.Bind(4, limit);
+                return ReadRows(q, Math.Min(limit, 256), withPrev: false);
             });
         }
         finally
@@ -223,11 +202,11 @@ internal sealed class SqliteLogBackend : ILogBackend
         {
             return reader.InSnapshot(revision, r =>
             {
-                var cmd = r.Count;
-                cmd.Parameters[0].Value = afterKey ?? prefix;
-                cmd.Parameters[1].Value = PrefixEnd(prefix);
-                cmd.Parameters[2].Value = revision;
-                return (long)cmd.ExecuteScalar()!;
+                var q = r.Count;
+                q.Bind(1, afterKey ?? prefix);
+                q.Bind(2, PrefixEnd(prefix));
+                q.Bind(3, revision);
+                return q.ScalarInt64();
             });
         }
         finally
@@ -243,19 +222,12 @@ internal sealed class SqliteLogBackend : ILogBackend
         {
             return reader.InSnapshot(afterRevision, r =>
             {
-                var cmd = r.ReadAfter;
-                cmd.Parameters[0].Value = afterRevision;
-                cmd.Parameters[1].Value = prefix;
-                cmd.Parameters[2].Value = PrefixEnd(prefix);
-                cmd.Parameters[3].Value = limit;
-                var rows = new List<LogRow>();
-                using var dr = cmd.ExecuteReader();
-                while (dr.Read())
-                {
-                    rows.Add(ReadRow(dr, withPrev: true));
-                }
-
-                return rows;
+                var q = r.ReadAfter;
+                q.Bind(1, afterRevision);
+                q.Bind(2, prefix);
+                q.Bind(3, PrefixEnd(prefix));
+                q.Bind(4, limit);
+                return ReadRows(q, 0, withPrev: true);
             });
         }
         finally
@@ -267,11 +239,8 @@ internal sealed class SqliteLogBackend : ILogBackend
     /// <summary>Runs <c>PRAGMA integrity_check</c> on a fresh connection; "ok" when the file is sound.</summary>
     public string IntegrityCheck()
     {
-        using var c = new SqliteConnection(_connectionString);
-        c.Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "PRAGMA integrity_check;";
-        return Convert.ToString(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) ?? "";
+        using var db = SqliteDatabase.Open(DatabasePath);
+        return db.ScalarText("PRAGMA integrity_check;");
     }
 
     public void Dispose()
@@ -288,6 +257,12 @@ internal sealed class SqliteLogBackend : ILogBackend
         }
 
         _insert?.Dispose();
+        foreach (var statement in _compact ?? [])
+        {
+            statement.Dispose();
+        }
+
+        _compactMark?.Dispose();
         _begin?.Dispose();
         _commit?.Dispose();
         _rollback?.Dispose();
@@ -297,25 +272,43 @@ internal sealed class SqliteLogBackend : ILogBackend
     /// <summary>The smallest string greater than every key under the prefix (prefixes end with '/').</summary>
     private static string PrefixEnd(string prefix) => string.Concat(prefix.AsSpan(0, prefix.Length - 1), "0");
 
-    private static LogRow ReadRow(SqliteDataReader r, bool withPrev)
+    private static List<LogRow> ReadRows(SqliteStatement q, int capacity, bool withPrev)
     {
-        var created = r.GetInt64(2) != 0;
-        byte[]? prev = null;
-        if (withPrev && !created && !r.IsDBNull(7))
+        var rows = new List<LogRow>(capacity);
+        try
         {
-            prev = r.GetFieldValue<byte[]>(7);
+            while (q.Step())
+            {
+                rows.Add(ReadRow(q, withPrev));
+            }
+        }
+        finally
+        {
+            q.Reset();
         }
 
-        return new LogRow(r.GetInt64(0), r.GetString(1), created, r.GetInt64(3) != 0, r.GetInt64(4), r.GetInt64(5), r.GetFieldValue<byte[]>(6), prev);
+        return rows;
+    }
+
+    private static LogRow ReadRow(SqliteStatement r, bool withPrev)
+    {
+        var created = r.Int64(2) != 0;
+        byte[]? prev = null;
+        if (withPrev && !created && !r.IsNull(7))
+        {
+            prev = r.Blob(7);
+        }
+
+        return new LogRow(r.Int64(0), r.Text(1), created, r.Int64(3) != 0, r.Int64(4), r.Int64(5), r.Blob(6), prev);
     }
 
     private void TryRollback()
     {
         try
         {
-            _rollback!.ExecuteNonQuery();
+            _rollback!.Execute();
         }
-        catch (SqliteException)
+        catch (SqliteStoreException)
         {
             // No transaction was active (BEGIN or COMMIT itself failed and SQLite already rolled back).
         }
@@ -336,108 +329,64 @@ internal sealed class SqliteLogBackend : ILogBackend
     private Reader RentReader()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return _readers.TryTake(out var r) ? r : new Reader(_connectionString);
-    }
-
-    private static void Exec(SqliteConnection c, string sql)
-    {
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = sql;
-        cmd.ExecuteNonQuery();
-    }
-
-    private static long ScalarLong(SqliteConnection c, string sql)
-    {
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = sql;
-        return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private static SqliteCommand Prepare(SqliteConnection c, string sql, params string[] parameters)
-    {
-        var cmd = c.CreateCommand();
-        cmd.CommandText = sql;
-        foreach (var p in parameters)
-        {
-            cmd.Parameters.Add(p, SqliteType.Integer);
-        }
-
-        cmd.Prepare();
-        return cmd;
+        return _readers.TryTake(out var r) ? r : new Reader(DatabasePath);
     }
 
     /// <summary>A reader connection with its prepared statements; used by one thread at a time.</summary>
     private sealed class Reader : IDisposable
     {
-        private readonly SqliteConnection _connection;
-        private readonly SqliteCommand _begin;
-        private readonly SqliteCommand _end;
-        private readonly SqliteCommand _compactRevision;
+        private readonly SqliteDatabase _db;
+        private readonly SqliteStatement _begin;
+        private readonly SqliteStatement _end;
+        private readonly SqliteStatement _compactRevision;
 
-        public Reader(string connectionString)
+        public Reader(string path)
         {
-            _connection = new SqliteConnection(connectionString);
-            _connection.Open();
-            Exec(_connection, "PRAGMA busy_timeout=10000;");
-            _begin = Prepare(_connection, "BEGIN;");
-            _end = Prepare(_connection, "COMMIT;");
-            _compactRevision = Prepare(_connection, "SELECT coalesce((SELECT value FROM meta WHERE key = 'compact_rev'), 0);");
-
-            GetLatest = _connection.CreateCommand();
-            GetLatest.CommandText = $"SELECT {Columns} FROM log WHERE name = $name ORDER BY id DESC LIMIT 1;";
-            GetLatestName = GetLatest.Parameters.Add("$name", SqliteType.Text);
-            GetLatest.Prepare();
-
-            List = _connection.CreateCommand();
-            List.CommandText = """
+            _db = SqliteDatabase.Open(path);
+            _db.Execute("PRAGMA busy_timeout=10000;");
+            _begin = _db.Prepare("BEGIN;");
+            _end = _db.Prepare("COMMIT;");
+            _compactRevision = _db.Prepare("SELECT coalesce((SELECT value FROM meta WHERE key = 'compact_rev'), 0);");
+            GetLatest = _db.Prepare($"SELECT {Columns} FROM log WHERE name = ?1 ORDER BY id DESC LIMIT 1;");
+            // ?1 after (or the prefix), ?2 the prefix's end, ?3 the revision, ?4 the limit.
+            List = _db.Prepare("""
                 SELECT l.id, l.name, l.created, l.deleted, l.create_revision, l.prev_revision, l.value
                 FROM (SELECT name AS n, max(id) AS mid FROM log
-                      WHERE name > $after AND name < $end AND id <= $rev GROUP BY name) m
+                      WHERE name > ?1 AND name < ?2 AND id <= ?3 GROUP BY name) m
                 JOIN log l ON l.id = m.mid
-                WHERE l.deleted = 0 ORDER BY m.n LIMIT $limit;
-                """;
-            AddParameters(List, ("$after", SqliteType.Text), ("$end", SqliteType.Text), ("$rev", SqliteType.Integer), ("$limit", SqliteType.Integer));
-            List.Prepare();
-
-            Count = _connection.CreateCommand();
-            Count.CommandText = """
+                WHERE l.deleted = 0 ORDER BY m.n LIMIT ?4;
+                """);
+            Count = _db.Prepare("""
                 SELECT count(*)
                 FROM (SELECT max(id) AS mid FROM log
-                      WHERE name > $after AND name < $end AND id <= $rev GROUP BY name) m
+                      WHERE name > ?1 AND name < ?2 AND id <= ?3 GROUP BY name) m
                 JOIN log l ON l.id = m.mid
                 WHERE l.deleted = 0;
-                """;
-            AddParameters(Count, ("$after", SqliteType.Text), ("$end", SqliteType.Text), ("$rev", SqliteType.Integer));
-            Count.Prepare();
-
-            ReadAfter = _connection.CreateCommand();
-            ReadAfter.CommandText = """
+                """);
+            // ?1 the revision after which, ?2 the prefix, ?3 its end, ?4 the limit.
+            ReadAfter = _db.Prepare("""
                 SELECT l.id, l.name, l.created, l.deleted, l.create_revision, l.prev_revision, l.value, p.value
                 FROM log l LEFT JOIN log p ON p.id = l.prev_revision
-                WHERE l.id > $after AND l.name > $prefix AND l.name < $end
-                ORDER BY l.id LIMIT $limit;
-                """;
-            AddParameters(ReadAfter, ("$after", SqliteType.Integer), ("$prefix", SqliteType.Text), ("$end", SqliteType.Text), ("$limit", SqliteType.Integer));
-            ReadAfter.Prepare();
+                WHERE l.id > ?1 AND l.name > ?2 AND l.name < ?3
+                ORDER BY l.id LIMIT ?4;
+                """);
         }
 
-        public SqliteCommand GetLatest { get; }
+        public SqliteStatement GetLatest { get; }
 
-        public SqliteParameter GetLatestName { get; }
+        public SqliteStatement List { get; }
 
-        public SqliteCommand List { get; }
+        public SqliteStatement Count { get; }
 
-        public SqliteCommand Count { get; }
-
-        public SqliteCommand ReadAfter { get; }
+        public SqliteStatement ReadAfter { get; }
 
         /// <summary>Runs <paramref name="read"/> in one read snapshot after checking <paramref name="revision"/> is not compacted.</summary>
         public T InSnapshot<T>(long revision, Func<Reader, T> read)
         {
-            _begin.ExecuteNonQuery();
+            _begin.Execute();
             try
             {
-                var compacted = (long)_compactRevision.ExecuteScalar()!;
+                var compacted = _compactRevision.ScalarInt64();
                 if (revision < compacted)
                 {
                     throw new StoreException(StoreErrorReason.Expired, $"too old resource version: {revision} ({compacted})");
@@ -447,7 +396,7 @@ internal sealed class SqliteLogBackend : ILogBackend
             }
             finally
             {
-                _end.ExecuteNonQuery();
+                _end.Execute();
             }
         }
 
@@ -460,15 +409,7 @@ internal sealed class SqliteLogBackend : ILogBackend
             _begin.Dispose();
             _end.Dispose();
             _compactRevision.Dispose();
-            _connection.Dispose();
-        }
-
-        private static void AddParameters(SqliteCommand cmd, params (string Name, SqliteType Type)[] parameters)
-        {
-            foreach (var (name, type) in parameters)
-            {
-                cmd.Parameters.Add(name, type);
-            }
+            _db.Dispose();
         }
     }
 }
