@@ -83,13 +83,13 @@ internal static class DiscoveryDocuments
                         })]);
                     }
 
-                    resources.Add(r);
+                    resources.Add((JsonNode)r);
                 }
 
-                versions.Add(new JsonObject { ["version"] = v, ["resources"] = resources, ["freshness"] = "Current" });
+                versions.Add((JsonNode)new JsonObject { ["version"] = v, ["resources"] = resources, ["freshness"] = "Current" });
             }
 
-            items.Add(new JsonObject { ["metadata"] = metadata, ["versions"] = versions });
+            items.Add((JsonNode)new JsonObject { ["metadata"] = metadata, ["versions"] = versions });
         }
 
         return new JsonObject
@@ -155,7 +155,7 @@ internal static class DiscoveryDocuments
                 r["categories"] = Strings(s.Categories);
             }
 
-            resources.Add(r);
+            resources.Add((JsonNode)r);
             foreach (var sub in s.Subresources)
             {
                 var entry = new JsonObject
@@ -172,7 +172,7 @@ internal static class DiscoveryDocuments
 
                 entry["kind"] = sub.Kind;
                 entry["verbs"] = Strings(sub.Verbs);
-                resources.Add(entry);
+                resources.Add((JsonNode)entry);
             }
         }
 

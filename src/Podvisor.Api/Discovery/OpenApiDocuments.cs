@@ -99,14 +99,14 @@ internal sealed class OpenApiDocuments
         var parameters = new JsonArray();
         if (withFieldValidation)
         {
-            parameters.Add(Query("fieldValidation"));
-            parameters.Add(Query("fieldManager"));
-            parameters.Add(Query("dryRun"));
+            parameters.Add((JsonNode)Query("fieldValidation"));
+            parameters.Add((JsonNode)Query("fieldManager"));
+            parameters.Add((JsonNode)Query("dryRun"));
         }
 
         if (action == "patch")
         {
-            parameters.Add(new JsonObject { ["name"] = "force", ["in"] = "query", ["schema"] = new JsonObject { ["type"] = "boolean" } });
+            parameters.Add((JsonNode)new JsonObject { ["name"] = "force", ["in"] = "query", ["schema"] = new JsonObject { ["type"] = "boolean" } });
         }
 
         var op = new JsonObject
@@ -146,12 +146,12 @@ internal sealed class OpenApiDocuments
         var list = new JsonArray();
         if (withName)
         {
-            list.Add(new JsonObject { ["name"] = "name", ["in"] = "path", ["required"] = true, ["schema"] = new JsonObject { ["type"] = "string" } });
+            list.Add((JsonNode)new JsonObject { ["name"] = "name", ["in"] = "path", ["required"] = true, ["schema"] = new JsonObject { ["type"] = "string" } });
         }
 
         if (namespaced)
         {
-            list.Add(new JsonObject { ["name"] = "namespace", ["in"] = "path", ["required"] = true, ["schema"] = new JsonObject { ["type"] = "string" } });
+            list.Add((JsonNode)new JsonObject { ["name"] = "namespace", ["in"] = "path", ["required"] = true, ["schema"] = new JsonObject { ["type"] = "string" } });
         }
 
         return list;

@@ -35,7 +35,7 @@ internal sealed class ApiError(int code, string reason, string message, JsonObje
         var causes = new JsonArray();
         foreach (var e in errors)
         {
-            causes.Add(new JsonObject { ["reason"] = e.Reason, ["message"] = e.Message, ["field"] = e.Field });
+            causes.Add((JsonNode)new JsonObject { ["reason"] = e.Reason, ["message"] = e.Message, ["field"] = e.Field });
         }
 
         var parts = errors.Select(e => $"{e.Field}: {e.Message}").ToList();

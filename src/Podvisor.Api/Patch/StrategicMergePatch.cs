@@ -191,7 +191,7 @@ public static class StrategicMergePatch
 
             if (existing is null)
             {
-                result.Add(StripDirectives(patchItem));
+                result.Add((JsonNode?)StripDirectives(patchItem));
                 continue;
             }
 

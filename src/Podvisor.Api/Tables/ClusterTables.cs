@@ -9,7 +9,7 @@ public sealed class NamespaceTable : ITableConverter
     public IReadOnlyList<TableColumn> Columns { get; } =
         [Col.Name, Col.Str("Status", "The status of the namespace"), Col.Age];
 
-    public JsonArray Cells(JsonObject ns, DateTimeOffset now) =>
+    public JsonNode?[] Cells(JsonObject ns, DateTimeOffset now) =>
         [Col.NameOf(ns), Json.Str(ns, "status", "phase") ?? "", Col.AgeOf(ns, now)];
 }
 
@@ -29,7 +29,7 @@ public sealed class NodeTable : ITableConverter
         Col.Str("Container-Runtime", "Container runtime version reported by the node through runtime remote API (e.g. containerd://1.4.2).", 1),
     ];
 
-    public JsonArray Cells(JsonObject node, DateTimeOffset now)
+    public JsonNode?[] Cells(JsonObject node, DateTimeOffset now)
     {
         var ready = Json.Objects(node, "status", "conditions").FirstOrDefault(c => Json.Str(c, "type") == "Ready");
         var status = ready is null ? "Unknown" : Json.Str(ready, "status") == "True" ? "Ready" : "NotReady";
@@ -71,7 +71,7 @@ public sealed class EventTable : ITableConverter
         Col.Str("Message", "A human-readable description of the status of this operation."),
     ];
 
-    public JsonArray Cells(JsonObject ev, DateTimeOffset now)
+    public JsonNode?[] Cells(JsonObject ev, DateTimeOffset now)
     {
         var last = Json.Time(ev, "lastTimestamp") ?? Json.Time(ev, "eventTime") ?? Json.Time(ev, "metadata", "creationTimestamp");
         var kind = (Json.Str(ev, "involvedObject", "kind") ?? "").ToLowerInvariant();
@@ -93,7 +93,7 @@ public sealed class ConfigDataTable(bool secret) : ITableConverter
         ? [Col.Name, Col.Str("Type", "The type of the secret"), Col.Int("Data", "The number of entries in the data"), Col.Age]
         : [Col.Name, Col.Int("Data", "Number of data in configmap"), Col.Age];
 
-    public JsonArray Cells(JsonObject o, DateTimeOffset now)
+    public JsonNode?[] Cells(JsonObject o, DateTimeOffset now)
     {
         var count = (Json.Obj(o, "data")?.Count ?? 0) + (Json.Obj(o, "binaryData")?.Count ?? 0);
         return secret

@@ -10,7 +10,7 @@ public sealed class GenericTable : ITableConverter
 
     public IReadOnlyList<TableColumn> Columns { get; } = [Col.Name, Col.Age];
 
-    public JsonArray Cells(JsonObject obj, DateTimeOffset now) => [Col.NameOf(obj), Col.AgeOf(obj, now)];
+    public JsonNode?[] Cells(JsonObject obj, DateTimeOffset now) => [Col.NameOf(obj), Col.AgeOf(obj, now)];
 }
 
 /// <summary>Column definitions and cells shared by the per-kind printers.</summary>

@@ -10,6 +10,10 @@ public interface ITableConverter
 {
     IReadOnlyList<TableColumn> Columns { get; }
 
-    /// <summary>The row's cells, already formatted (strings, except integer columns); never throws on odd input.</summary>
-    JsonArray Cells(JsonObject obj, DateTimeOffset now);
+    /// <summary>
+    /// The row's cells, already formatted (strings, except integer columns); never throws on odd input. An array of
+    /// nodes, not a JsonArray: a collection expression of strings into a JsonArray calls its generic, reflection-based Add,
+    /// which the trimmed publish does not carry.
+    /// </summary>
+    JsonNode?[] Cells(JsonObject obj, DateTimeOffset now);
 }

@@ -17,7 +17,7 @@ public sealed class ServiceTable : ITableConverter
         Col.Str("Selector", "Route service traffic to pods with label keys and values matching this selector.", 1),
     ];
 
-    public JsonArray Cells(JsonObject svc, DateTimeOffset now)
+    public JsonNode?[] Cells(JsonObject svc, DateTimeOffset now)
     {
         var type = Json.Str(svc, "spec", "type") ?? "ClusterIP";
         var clusterIp = (Json.Arr(svc, "spec", "clusterIPs") ?? []).Select(n => Json.Str(n)).FirstOrDefault() ?? Json.Str(svc, "spec", "clusterIP");
@@ -66,7 +66,7 @@ public sealed class EndpointsTable : ITableConverter
         Col.Age,
     ];
 
-    public JsonArray Cells(JsonObject ep, DateTimeOffset now)
+    public JsonNode?[] Cells(JsonObject ep, DateTimeOffset now)
     {
         var all = new List<string>();
         foreach (var subset in Json.Objects(ep, "subsets"))

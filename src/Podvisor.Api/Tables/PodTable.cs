@@ -19,7 +19,7 @@ public sealed class PodTable : ITableConverter
         Col.Str("Readiness Gates", "The readiness gates of the pod.", 1),
     ];
 
-    public JsonArray Cells(JsonObject pod, DateTimeOffset now)
+    public JsonNode?[] Cells(JsonObject pod, DateTimeOffset now)
     {
         var (ready, total, reason, restarts, lastRestart) = Summarize(pod);
         var restartsText = restarts != 0 && lastRestart is not null

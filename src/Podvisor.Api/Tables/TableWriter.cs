@@ -26,7 +26,7 @@ internal static class TableWriter
         {
             foreach (var c in converter.Columns)
             {
-                columns.Add(new JsonObject
+                columns.Add((JsonNode)new JsonObject
                 {
                     ["name"] = c.Name,
                     ["type"] = c.Type,
@@ -40,9 +40,9 @@ internal static class TableWriter
         var rows = new JsonArray();
         foreach (var o in objects)
         {
-            rows.Add(new JsonObject
+            rows.Add((JsonNode)new JsonObject
             {
-                ["cells"] = converter.Cells(o, now),
+                ["cells"] = new JsonArray(converter.Cells(o, now)),
                 ["object"] = new JsonObject
                 {
                     ["kind"] = "PartialObjectMetadata",

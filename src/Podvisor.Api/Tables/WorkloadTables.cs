@@ -18,7 +18,7 @@ public sealed class DeploymentTable : ITableConverter
         Col.Str("Selector", "Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.", 1),
     ];
 
-    public JsonArray Cells(JsonObject d, DateTimeOffset now) =>
+    public JsonNode?[] Cells(JsonObject d, DateTimeOffset now) =>
     [
         Col.NameOf(d),
         $"{Json.Long(d, "status", "readyReplicas") ?? 0}/{Json.Long(d, "spec", "replicas") ?? 0}",
@@ -46,7 +46,7 @@ public sealed class ReplicaSetTable : ITableConverter
         Col.Str("Selector", "A label query over pods that should match the replica count.", 1),
     ];
 
-    public JsonArray Cells(JsonObject rs, DateTimeOffset now) =>
+    public JsonNode?[] Cells(JsonObject rs, DateTimeOffset now) =>
     [
         Col.NameOf(rs),
         Json.Long(rs, "spec", "replicas") ?? 0,

@@ -20,22 +20,15 @@ public sealed class LifecycleHookRunner
     private readonly IContainerRuntime _runtime;
     private readonly IEventRecorder _events;
     private readonly TimeProvider _time;
-    private readonly Lazy<HttpMessageInvoker> _http; // made on the first httpGet hook: most nodes never run one
+    private readonly HttpMessageHandler? _handler;
+    private HttpMessageInvoker? _http; // made on the first httpGet hook: most nodes never run one
 
     public LifecycleHookRunner(IContainerRuntime runtime, IEventRecorder events, TimeProvider time, HttpMessageHandler? handler = null)
     {
         _runtime = runtime;
         _events = events;
         _time = time;
-        _http = new Lazy<HttpMessageInvoker>(() => new HttpMessageInvoker(handler ?? new SocketsHttpHandler
-        {
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            PooledConnectionLifetime = TimeSpan.Zero,
-#pragma warning disable CA5359 // SPEC §1.4.3/§1.11.2: the kubelet skips TLS verification for hooks (InsecureSkipVerify).
-            SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true },
-#pragma warning restore CA5359
-        }));
+        _handler = handler;
     }
 
     /// <param name="containerId">The runtime's id (no scheme).</param>
@@ -141,7 +134,7 @@ public sealed class LifecycleHookRunner
 
         try
         {
-            using var response = await _http.Value.SendAsync(request, ct).ConfigureAwait(false);
+            using var response = await Http().SendAsync(request, ct).ConfigureAwait(false);
             return null;
         }
         catch (HttpRequestException ex)
@@ -222,6 +215,18 @@ public sealed class LifecycleHookRunner
         sb.Append('"');
         return sb.ToString();
     }
+
+    // Not a Lazy<HttpMessageInvoker> made in the constructor: that generic instance alone loads System.Net.Http
+    // into every serve at start (~0.9 MiB resident, docs/benchmarks.md, api).
+    private HttpMessageInvoker Http() => LazyInitializer.EnsureInitialized(ref _http, () => new HttpMessageInvoker(_handler ?? new SocketsHttpHandler
+    {
+        UseProxy = false,
+        AllowAutoRedirect = false,
+        PooledConnectionLifetime = TimeSpan.Zero,
+#pragma warning disable CA5359 // SPEC §1.4.3/§1.11.2: the kubelet skips TLS verification for hooks (InsecureSkipVerify).
+        SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true },
+#pragma warning restore CA5359
+    }));
 
     private sealed record HttpFailure(string Message, bool IsTlsFailure);
 }

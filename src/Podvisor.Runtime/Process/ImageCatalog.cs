@@ -1,5 +1,5 @@
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
 
 namespace Podvisor.Runtime.Process;
 
@@ -39,7 +39,7 @@ internal sealed class ImageCatalog
 
     /// <summary>
     /// Reads the override file now, so that a broken one fails the start with its error; the built-in catalog is
-    /// parsed on first use (YamlDotNet's deserializer costs 30-90 ms of start-up CPU, measured, which an idle serve
+    /// parsed on first use (YamlDotNet's deserializer cost 30-90 ms of start-up CPU, measured, which an idle serve
     /// need not pay).
     /// </summary>
     public static ImageCatalog Load(string? overridePath)
@@ -66,33 +66,87 @@ internal sealed class ImageCatalog
 
     internal static Dictionary<string, ImageEntry> Parse(string yaml, string source)
     {
-        var deserializer = new DeserializerBuilder()
-            .WithNamingConvention(CamelCaseNamingConvention.Instance)
-            .Build();
-        CatalogFile? file;
+        // YamlDotNet's representation model, not its reflection-based deserializer: the trimmed publish keeps no
+        // reflection metadata for the collections it would create.
+        var stream = new YamlStream();
         try
         {
-            file = deserializer.Deserialize<CatalogFile?>(yaml);
+            stream.Load(new StringReader(yaml));
         }
-        catch (YamlDotNet.Core.YamlException ex)
+        catch (YamlException ex)
         {
             throw new InvalidOperationException($"image catalog {source}: {ex.Message}", ex);
         }
 
         var result = new Dictionary<string, ImageEntry>(StringComparer.Ordinal);
-        foreach (var (name, e) in file?.Images ?? [])
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" or "~" or "null" })
         {
+            return result;
+        }
+
+        var images = Mapping(stream.Documents[0].RootNode, "", source) is { } root
+            && root.Children.TryGetValue(new YamlScalarNode("images"), out var node) ? Mapping(node, "images", source) : null;
+        foreach (var (key, value) in images?.Children ?? Enumerable.Empty<KeyValuePair<YamlNode, YamlNode>>())
+        {
+            var name = Scalar(key, "images", source) ?? "";
+            var path = $"images.{name}";
+            var image = Mapping(value, path, source);
             result[Normalize(name)] = new ImageEntry
             {
-                Entrypoint = e?.Entrypoint,
-                Cmd = e?.Cmd,
-                WorkingDir = e?.WorkingDir,
-                Env = e?.Env ?? new Dictionary<string, string>(),
+                Entrypoint = Strings(image, "entrypoint", path, source),
+                Cmd = Strings(image, "cmd", path, source),
+                WorkingDir = image is not null && image.Children.TryGetValue(new YamlScalarNode("workingDir"), out var dir) ? Scalar(dir, $"{path}.workingDir", source) : null,
+                Env = StringMap(image, "env", path, source),
             };
         }
 
         return result;
     }
+
+    /// <summary>A mapping, null for an empty value; anything else is an error naming the field.</summary>
+    private static YamlMappingNode? Mapping(YamlNode node, string path, string source) => node switch
+    {
+        YamlMappingNode m => m,
+        YamlScalarNode { Value: null or "" or "~" or "null" } => null,
+        _ => throw Invalid(node, path, "a mapping", source),
+    };
+
+    private static string? Scalar(YamlNode node, string path, string source) => node is YamlScalarNode s
+        ? s.Value is "~" or "null" && s.Style == YamlDotNet.Core.ScalarStyle.Plain ? null : s.Value
+        : throw Invalid(node, path, "a string", source);
+
+    private static List<string>? Strings(YamlMappingNode? parent, string field, string path, string source)
+    {
+        if (parent is null || !parent.Children.TryGetValue(new YamlScalarNode(field), out var node))
+        {
+            return null;
+        }
+
+        return node switch
+        {
+            YamlSequenceNode seq => [.. seq.Children.Select((item, i) => Scalar(item, $"{path}.{field}[{i}]", source) ?? "")],
+            YamlScalarNode { Value: null or "" or "~" or "null" } => null,
+            _ => throw Invalid(node, $"{path}.{field}", "a list of strings", source),
+        };
+    }
+
+    private static Dictionary<string, string> StringMap(YamlMappingNode? parent, string field, string path, string source)
+    {
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (parent is not null && parent.Children.TryGetValue(new YamlScalarNode(field), out var node) && Mapping(node, $"{path}.{field}", source) is { } m)
+        {
+            foreach (var (k, v) in m.Children)
+            {
+                var key = Scalar(k, $"{path}.{field}", source) ?? "";
+                map[key] = Scalar(v, $"{path}.{field}.{key}", source) ?? "";
+            }
+        }
+
+        return map;
+    }
+
+    private static InvalidOperationException Invalid(YamlNode node, string path, string expected, string source) =>
+        new($"image catalog {source}: (Line: {node.Start.Line}, Col: {node.Start.Column}): {(path.Length == 0 ? "the document" : path)} must be {expected}");
 
     public ImageEntry? Find(string image) => _images.Value.GetValueOrDefault(Normalize(image));
 
@@ -166,22 +220,6 @@ internal sealed class ImageCatalog
         }
 
         return new ResolvedCommand(argv, entry?.WorkingDir, entry?.Env ?? new Dictionary<string, string>());
-    }
-
-    private sealed class CatalogFile
-    {
-        public Dictionary<string, CatalogImage?>? Images { get; set; }
-    }
-
-    private sealed class CatalogImage
-    {
-        public List<string>? Entrypoint { get; set; }
-
-        public List<string>? Cmd { get; set; }
-
-        public string? WorkingDir { get; set; }
-
-        public Dictionary<string, string>? Env { get; set; }
     }
 }
 

@@ -1,9 +1,10 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Options;
 
 namespace Podvisor.Composition;
 
 /// <summary>Options that never change, for the console provider built without a service container.</summary>
-internal sealed class FixedOptions<T>(T value) : IOptionsMonitor<T>
+internal sealed class FixedOptions<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] T>(T value) : IOptionsMonitor<T>
 {
     public T CurrentValue => value;
 

@@ -7,7 +7,7 @@ public sealed class PodTableTests
 {
     private static readonly DateTimeOffset Now = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
 
-    private static JsonArray Cells(string json) => new PodTable().Cells(JsonNode.Parse(json)!.AsObject(), Now);
+    private static JsonArray Cells(string json) => new(new PodTable().Cells(JsonNode.Parse(json)!.AsObject(), Now));
 
     private const string Meta = """ "metadata":{"name":"p","creationTimestamp":"2026-01-01T11:59:35Z"} """;
 

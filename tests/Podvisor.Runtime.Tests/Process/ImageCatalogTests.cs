@@ -115,6 +115,39 @@ public sealed class ImageCatalogTests
         Assert.StartsWith("image catalog /x/images.yaml:", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("images: [a, b]", "images must be a mapping")]
+    [InlineData("images:\n  app:\n    cmd: run\n", "images.app.cmd must be a list of strings")]
+    [InlineData("images:\n  app:\n    cmd: [[nested]]\n", "images.app.cmd[0] must be a string")]
+    [InlineData("images:\n  app:\n    env: [A=1]\n", "images.app.env must be a mapping")]
+    [InlineData("images:\n  app:\n    workingDir: {a: b}\n", "images.app.workingDir must be a string")]
+    public void Parse_WrongShape_ErrorNamesTheFieldAndLine(string yaml, string expected)
+    {
+        var ex = Assert.Throws<InvalidOperationException>(() => ImageCatalog.Parse(yaml, "/x/images.yaml"));
+
+        Assert.StartsWith("image catalog /x/images.yaml: (Line: ", ex.Message, StringComparison.Ordinal);
+        Assert.EndsWith(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_AllFields_AndEmptyValues()
+    {
+        var images = ImageCatalog.Parse(
+            "images:\n  docker.io/library/app:1.0:\n    entrypoint: [/bin/app, --flag]\n    cmd: []\n    workingDir: /srv\n    env: {A: \"1\", B: two}\n  empty:\n  nulls:\n    cmd: ~\n    workingDir: ~\n",
+            "test");
+
+        var app = images["app"];
+        Assert.Equal(["/bin/app", "--flag"], app.Entrypoint);
+        Assert.Empty(app.Cmd!);
+        Assert.Equal("/srv", app.WorkingDir);
+        Assert.Equal(new Dictionary<string, string> { ["A"] = "1", ["B"] = "two" }, app.Env);
+        Assert.Null(images["empty"].Entrypoint);
+        Assert.Null(images["nulls"].Cmd);
+        Assert.Null(images["nulls"].WorkingDir);
+        Assert.Empty(ImageCatalog.Parse("", "test"));
+        Assert.Empty(ImageCatalog.Parse("images:\n", "test"));
+    }
+
     private static ImageCatalog WithEntry(string body)
     {
         var path = Path.Combine(Path.GetTempPath(), $"podvisor-images-{Guid.NewGuid():N}.yaml");
