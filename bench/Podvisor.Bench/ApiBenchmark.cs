@@ -38,12 +38,19 @@ internal sealed partial class ApiBenchmark : IBenchmark
         var inv = CultureInfo.InvariantCulture;
         Console.WriteLine(Machine.Header("api benchmark (start)"));
         var readyToRun = ServeProcess.IsReadyToRun(ServeProcess.PodvisorDll);
-        if (readyToRun)
+        if (ServeProcess.IsExecutable)
         {
-            command = $"dotnet publish src/Podvisor -c Release -r linux-x64 --self-contained false -o artifacts/podvisor && PODVISOR_BENCH_DLL=artifacts/podvisor/podvisor.dll {command}";
+            command = $"dotnet publish src/Podvisor -c Release -r linux-x64 -o artifacts/podvisor && PODVISOR_BENCH_BINARY=artifacts/podvisor/podvisor {command}";
+        }
+        else if (readyToRun)
+        {
+            command = $"PODVISOR_BENCH_BINARY={ServeProcess.Podvisor} {command}";
         }
 
-        Console.WriteLine($"  podvisor: {ServeProcess.PodvisorDll} ({(readyToRun ? "ReadyToRun publish" : "JIT build; PODVISOR_BENCH_DLL=<dir>/podvisor.dll runs a ReadyToRun publish")})");
+        var kind = ServeProcess.IsExecutable ? "the shipped publish: self-contained, trimmed, ReadyToRun"
+            : readyToRun ? "a ReadyToRun dll run by dotnet"
+            : "JIT build; PODVISOR_BENCH_BINARY=artifacts/podvisor/podvisor runs the shipped publish";
+        Console.WriteLine($"  podvisor: {ServeProcess.Podvisor} ({kind})");
         Console.WriteLine($"  bare app: {BareApp.Dll}");
 
         // (a) and (b): alternate bare app and serve so drifting load hits both alike.
@@ -201,9 +208,7 @@ internal sealed partial class ApiBenchmark : IBenchmark
 
     private static async Task<double> VersionAsync(CancellationToken ct)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(ServeProcess.PodvisorDll);
-        info.ArgumentList.Add("version");
+        var info = ServeProcess.Command("version");
         var sw = Stopwatch.StartNew();
         using var process = Process.Start(info)!;
         var output = process.StandardOutput.ReadToEndAsync(ct);

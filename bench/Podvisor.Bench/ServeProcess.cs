@@ -61,14 +61,15 @@ internal sealed partial class ServeProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// $PODVISOR_BENCH_DLL (e.g. a ReadyToRun publish) if set, else the podvisor.dll the Release build of src/Podvisor
-    /// produced, else the copy next to this benchmark.
+    /// The podvisor to run: $PODVISOR_BENCH_BINARY (the shipped publish's executable, artifacts/podvisor/podvisor, or
+    /// any podvisor.dll; $PODVISOR_BENCH_DLL is the older name) if set, else the podvisor.dll the Release build of
+    /// src/Podvisor produced, else the copy next to this benchmark.
     /// </summary>
-    public static string PodvisorDll
+    public static string Podvisor
     {
         get
         {
-            if (Environment.GetEnvironmentVariable("PODVISOR_BENCH_DLL") is { Length: > 0 } chosen)
+            if ((Environment.GetEnvironmentVariable("PODVISOR_BENCH_BINARY") ?? Environment.GetEnvironmentVariable("PODVISOR_BENCH_DLL")) is { Length: > 0 } chosen)
             {
                 return Path.GetFullPath(chosen);
             }
@@ -86,22 +87,43 @@ internal sealed partial class ServeProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The managed entry assembly of <see cref="Podvisor"/> (itself, or podvisor.dll beside an executable).</summary>
+    public static string PodvisorDll => Podvisor.EndsWith(".dll", StringComparison.Ordinal)
+        ? Podvisor
+        : Path.Combine(Path.GetDirectoryName(Podvisor)!, "podvisor.dll");
+
+    /// <summary>True when <see cref="Podvisor"/> is a self-contained executable (the shipped publish), not a dll for `dotnet`.</summary>
+    public static bool IsExecutable => !Podvisor.EndsWith(".dll", StringComparison.Ordinal);
+
+    /// <summary>`podvisor ARGS` with redirected output: the executable itself, or `dotnet podvisor.dll ARGS`.</summary>
+    public static ProcessStartInfo Command(params string[] args)
+    {
+        var info = new ProcessStartInfo(IsExecutable ? Podvisor : "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (!IsExecutable)
+        {
+            info.ArgumentList.Add(Podvisor);
+        }
+
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        return info;
+    }
+
     /// <summary>Starts serve and returns once it printed "kubeconfig: PATH" (bounded: 60 s).</summary>
     public static async Task<ServeProcess> StartAsync(string? dataDir, CancellationToken ct, bool measureReadyz = false)
     {
         var owns = dataDir is null;
         var listen = measureReadyz ? $"127.0.0.1:{FreePort()}" : "127.0.0.1:0";
         dataDir ??= Directory.CreateTempSubdirectory("podvisor-bench-").FullName;
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { PodvisorDll, "serve", "--data-dir", dataDir, "--listen", listen })
-        {
-            info.ArgumentList.Add(arg);
-        }
+        var info = Command("serve", "--data-dir", dataDir, "--listen", listen);
 
         var sw = Stopwatch.StartNew();
         var serve = new ServeProcess(Process.Start(info)!, dataDir, owns);
@@ -138,7 +160,7 @@ internal sealed partial class ServeProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>True when <see cref="PodvisorDll"/> carries ReadyToRun (precompiled) code.</summary>
+    /// <summary>True when <paramref name="dll"/> carries ReadyToRun (precompiled) code.</summary>
     public static bool IsReadyToRun(string dll)
     {
         using var pe = new System.Reflection.PortableExecutable.PEReader(File.OpenRead(dll));
@@ -240,11 +262,7 @@ internal sealed partial class ServeProcess : IAsyncDisposable
     /// </summary>
     public async Task<(int ExitCode, string Output)> DownAsync(TimeSpan timeout, CancellationToken ct)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { PodvisorDll, "down", "--data-dir", DataDir })
-        {
-            info.ArgumentList.Add(arg);
-        }
+        var info = Command("down", "--data-dir", DataDir);
 
         using var down = Process.Start(info)!;
         var stdout = down.StandardOutput.ReadToEndAsync(CancellationToken.None);

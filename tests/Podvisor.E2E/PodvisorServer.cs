@@ -5,7 +5,7 @@ using System.Text;
 namespace Podvisor.E2E;
 
 /// <summary>
-/// A real `podvisor serve` on a free port with its own data dir, driven by the real kubectl with its own cache dir.
+/// A real `podvisor serve` (the shipped publish, <see cref="ShippedBinary"/>) on a free port with its own data dir, driven by the real kubectl with its own cache dir.
 /// Dispose deletes every pod (gracefully, so nothing is left running), stops the server and removes the data dir.
 /// </summary>
 public sealed class PodvisorServer : IAsyncLifetime
@@ -30,8 +30,6 @@ public sealed class PodvisorServer : IAsyncLifetime
         }
     }
 
-    public static string PodvisorDll => Path.Combine(AppContext.BaseDirectory, "podvisor.dll");
-
     public Task InitializeAsync() => StartAsync();
 
     /// <summary>SIGKILLs serve alone (containers live in their own sessions and keep running), as a crash would.</summary>
@@ -47,16 +45,7 @@ public sealed class PodvisorServer : IAsyncLifetime
     /// <summary>Starts serve on the same data dir; returns once it printed its kubeconfig (rewritten with the new port).</summary>
     public async Task StartAsync()
     {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { PodvisorDll, "serve", "--data-dir", DataDir, "--listen", "127.0.0.1:0" })
-        {
-            info.ArgumentList.Add(arg);
-        }
+        var info = await ShippedBinary.CommandAsync("serve", "--data-dir", DataDir, "--listen", "127.0.0.1:0");
 
         _process = Process.Start(info)!;
         _process.ErrorDataReceived += (_, e) =>
