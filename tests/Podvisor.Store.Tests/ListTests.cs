@@ -150,6 +150,37 @@ public sealed class ListTests
     }
 
     [Fact]
+    public async Task List_NamesWithManyRevisions_NewestOfEachInNameOrder()
+    {
+        await using var t = TempStore.Create();
+        var ct = CancellationToken.None;
+        foreach (var name in new[] { "c3", "c1", "c4", "c2" })
+        {
+            await t.Store.CreateAsync(ConfigMaps, ConfigMap(name), ct);
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            var c1 = await t.Store.GetAsync(ConfigMaps, "default", "c1", ct);
+            await t.Store.UpdateAsync(ConfigMaps, c1!.With(o => o["data"]!["k"] = $"v{i}"), null, ct);
+        }
+
+        await t.Store.DeleteAsync(ConfigMaps, "default", "c2", new DeleteOptions(), ct);
+        await t.Store.DeleteAsync(ConfigMaps, "default", "c4", new DeleteOptions(), ct);
+        await t.Store.CreateAsync(ConfigMaps, ConfigMap("c4", value: "again"), ct);
+
+        var all = await t.Store.ListAsync(ConfigMaps, "default", new ListOptions(), ct);
+        var page = await t.Store.ListAsync(ConfigMaps, "default", new ListOptions { Limit = 1 }, ct);
+        var rest = await t.Store.ListAsync(ConfigMaps, "default", new ListOptions { Limit = 5, Continue = page.Continue }, ct);
+
+        Assert.Equal(["c1", "c3", "c4"], all.Items.Select(i => i.Name()));
+        Assert.Equal(["v2", "v", "again"], all.Items.Select(i => i["data"]!["k"]!.GetValue<string>()));
+        Assert.Equal(["c1"], page.Items.Select(i => i.Name()));
+        Assert.Equal(2, page.RemainingItemCount);
+        Assert.Equal(["c3", "c4"], rest.Items.Select(i => i.Name()));
+    }
+
+    [Fact]
     public async Task List_PagingWithSelector_FillsPagesWithMatches()
     {
         await using var t = TempStore.Create();

@@ -49,7 +49,8 @@ internal static class DeleteEndpoints
             deleted.Add(dryRun ? item : await DeleteObjectAsync(api, s, item, request with { PreconditionUid = null, PreconditionResourceVersion = null }, ct));
         }
 
-        await Responses.WriteAsync(http, 200, Objects.List(s, deleted, list.ResourceVersion.ToString(CultureInfo.InvariantCulture), null, null));
+        var rv = list.ResourceVersion.ToString(CultureInfo.InvariantCulture);
+        await Responses.StreamAsync(http, 200, w => Objects.WriteList(w, s, deleted, rv, null, null));
     }
 
     /// <summary>Deletes with the kind's grace-period rules; a missing object at this point counts as deleted.</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Podvisor.Api.Resources;
 
@@ -22,30 +23,69 @@ internal static class Objects
 
     public static string? Name(JsonObject obj) => Json.Str(obj, "metadata", "name");
 
-    public static JsonObject List(ResourceStrategy s, IEnumerable<JsonObject> items, string? resourceVersion, string? continueToken, long? remaining)
+    /// <summary>
+    /// Writes <paramref name="obj"/> as <see cref="WithTypeMeta"/> would return it, without the copy: a list or a
+    /// watch event writes each stored object as it is (a watch's objects are shared by its watchers).
+    /// </summary>
+    public static void WriteWithTypeMeta(Utf8JsonWriter writer, ResourceStrategy s, JsonObject obj)
     {
-        var meta = new JsonObject();
+        writer.WriteStartObject();
+        writer.WriteString("apiVersion", s.Type.ApiVersion);
+        writer.WriteString("kind", s.Type.Kind);
+        foreach (var (key, value) in obj)
+        {
+            if (key is not ("apiVersion" or "kind"))
+            {
+                writer.WritePropertyName(key);
+                WriteValue(writer, value);
+            }
+        }
+
+        writer.WriteEndObject();
+    }
+
+    /// <summary>A {Kind}List: kind, apiVersion, metadata (resourceVersion, continue, remainingItemCount), items.</summary>
+    public static void WriteList(Utf8JsonWriter writer, ResourceStrategy s, IEnumerable<JsonObject> items, string? resourceVersion, string? continueToken, long? remaining)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("kind", s.Type.Kind + "List");
+        writer.WriteString("apiVersion", s.Type.ApiVersion);
+        writer.WriteStartObject("metadata");
         if (resourceVersion is not null)
         {
-            meta["resourceVersion"] = resourceVersion;
+            writer.WriteString("resourceVersion", resourceVersion);
         }
 
         if (!string.IsNullOrEmpty(continueToken))
         {
-            meta["continue"] = continueToken;
+            writer.WriteString("continue", continueToken);
         }
 
         if (remaining is not null)
         {
-            meta["remainingItemCount"] = remaining;
+            writer.WriteNumber("remainingItemCount", remaining.Value);
         }
 
-        return new JsonObject
+        writer.WriteEndObject();
+        writer.WriteStartArray("items");
+        foreach (var item in items)
         {
-            ["kind"] = s.Type.Kind + "List",
-            ["apiVersion"] = s.Type.ApiVersion,
-            ["metadata"] = meta,
-            ["items"] = new JsonArray([.. items.Select(i => (JsonNode)WithTypeMeta(s, i))]),
-        };
+            WriteWithTypeMeta(writer, s, item);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    public static void WriteValue(Utf8JsonWriter writer, JsonNode? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+        }
+        else
+        {
+            value.WriteTo(writer);
+        }
     }
 }

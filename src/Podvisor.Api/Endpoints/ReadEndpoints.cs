@@ -15,12 +15,12 @@ internal static class ReadEndpoints
             ?? throw ApiError.NotFound(s, p.Name!);
         if (Responses.WantsTable(http))
         {
-            var table = TableWriter.Build(s.Table, [obj], null, null, includeColumns: true, api.Time.GetUtcNow());
-            await Responses.WriteAsync(http, 200, table, TableWriter.ContentType);
+            var now = api.Time.GetUtcNow();
+            await Responses.WriteAsync(http, 200, w => TableWriter.Write(w, s.Table, [obj], null, null, includeColumns: true, now), TableWriter.ContentType);
             return;
         }
 
-        await Responses.WriteAsync(http, 200, Objects.WithTypeMeta(s, obj));
+        await Responses.WriteAsync(http, 200, w => Objects.WriteWithTypeMeta(w, s, obj));
     }
 
     public static async Task ListAsync(ApiContext api, HttpContext http, ResourcePath p, CancellationToken ct)
@@ -30,12 +30,12 @@ internal static class ReadEndpoints
         var rv = result.ResourceVersion.ToString(CultureInfo.InvariantCulture);
         if (Responses.WantsTable(http))
         {
-            var table = TableWriter.Build(s.Table, result.Items, rv, result.Continue, includeColumns: true, api.Time.GetUtcNow());
-            await Responses.WriteAsync(http, 200, table, TableWriter.ContentType);
+            var now = api.Time.GetUtcNow();
+            await Responses.StreamAsync(http, 200, w => TableWriter.Write(w, s.Table, result.Items, rv, result.Continue, includeColumns: true, now), TableWriter.ContentType);
             return;
         }
 
-        await Responses.WriteAsync(http, 200, Objects.List(s, result.Items, rv, result.Continue, result.RemainingItemCount));
+        await Responses.StreamAsync(http, 200, w => Objects.WriteList(w, s, result.Items, rv, result.Continue, result.RemainingItemCount));
     }
 
     public static ListOptions ListOptionsFrom(HttpContext http)

@@ -16,24 +16,57 @@ internal static class Responses
     /// </summary>
     public static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static byte[] Utf8(JsonNode body)
-    {
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
-        {
-            body.WriteTo(writer);
-        }
+    /// <summary>A buffer kept per thread for bodies with a Content-Length; one that grew past this is not kept.</summary>
+    private const int KeptBufferBytes = 256 * 1024;
 
-        return buffer.WrittenSpan.ToArray();
-    }
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? _buffer;
 
-    public static async Task WriteAsync(HttpContext http, int code, JsonNode body, string contentType = Json)
+    public static Task WriteAsync(HttpContext http, int code, JsonNode body, string contentType = Json) =>
+        WriteAsync(http, code, w => body.WriteTo(w), contentType);
+
+    /// <summary>
+    /// One object (or a Status): serialized into this thread's buffer, then copied into the response's pipe with
+    /// its Content-Length. Nothing awaits between the two, so the buffer is free again before the flush.
+    /// </summary>
+    public static async Task WriteAsync(HttpContext http, int code, Action<Utf8JsonWriter> write, string contentType = Json)
     {
         http.Response.StatusCode = code;
         http.Response.ContentType = contentType;
-        var bytes = Utf8(body);
-        http.Response.ContentLength = bytes.Length;
-        await http.Response.Body.WriteAsync(bytes, http.RequestAborted);
+        var buffer = _buffer ??= new ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            write(writer);
+        }
+
+        http.Response.ContentLength = buffer.WrittenCount;
+        var output = http.Response.BodyWriter;
+        output.Write(buffer.WrittenSpan);
+        if (buffer.Capacity > KeptBufferBytes)
+        {
+            _buffer = null;
+        }
+
+        await output.FlushAsync(http.RequestAborted);
+    }
+
+    /// <summary>
+    /// A list or table: written straight into the response's pipe (Kestrel's pooled blocks, sent chunked), not into
+    /// a byte array first. A 1,000-pod list is 0.4–1 MiB; building it in a growing array and copying it out allocated
+    /// twice that on the large-object heap per request, each allocation there a full collection.
+    /// </summary>
+    public static async Task StreamAsync(HttpContext http, int code, Action<Utf8JsonWriter> write, string contentType = Json)
+    {
+        http.Response.StatusCode = code;
+        http.Response.ContentType = contentType;
+        var output = http.Response.BodyWriter;
+        using (var writer = new Utf8JsonWriter(output, WriterOptions))
+        {
+            write(writer);
+        }
+
+        await output.FlushAsync(http.RequestAborted);
     }
 
     public static Task WriteStatusAsync(HttpContext http, ApiError error) => WriteAsync(http, error.Code, error.ToStatus());

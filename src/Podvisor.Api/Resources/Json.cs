@@ -10,18 +10,18 @@ namespace Podvisor.Api.Resources;
 /// </summary>
 internal static class Json
 {
-    public static JsonObject? Obj(JsonNode? node, params string[] path)
+    public static JsonObject? Obj(JsonNode? node, params ReadOnlySpan<string> path)
     {
         var n = Walk(node, path);
         return n as JsonObject;
     }
 
-    public static JsonArray? Arr(JsonNode? node, params string[] path) => Walk(node, path) as JsonArray;
+    public static JsonArray? Arr(JsonNode? node, params ReadOnlySpan<string> path) => Walk(node, path) as JsonArray;
 
-    public static string? Str(JsonNode? node, params string[] path) =>
+    public static string? Str(JsonNode? node, params ReadOnlySpan<string> path) =>
         Walk(node, path) is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
 
-    public static long? Long(JsonNode? node, params string[] path)
+    public static long? Long(JsonNode? node, params ReadOnlySpan<string> path)
     {
         if (Walk(node, path) is not JsonValue v || v.GetValueKind() != JsonValueKind.Number)
         {
@@ -33,17 +33,17 @@ internal static class Json
             : null;
     }
 
-    public static bool? Bool(JsonNode? node, params string[] path) =>
+    public static bool? Bool(JsonNode? node, params ReadOnlySpan<string> path) =>
         Walk(node, path) is JsonValue v && v.GetValueKind() is JsonValueKind.True or JsonValueKind.False
             ? v.GetValue<bool>()
             : null;
 
-    public static DateTimeOffset? Time(JsonNode? node, params string[] path) =>
+    public static DateTimeOffset? Time(JsonNode? node, params ReadOnlySpan<string> path) =>
         Str(node, path) is { } s && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
             ? t
             : null;
 
-    public static IEnumerable<JsonObject> Objects(JsonNode? node, params string[] path) =>
+    public static IEnumerable<JsonObject> Objects(JsonNode? node, params ReadOnlySpan<string> path) =>
         Arr(node, path)?.OfType<JsonObject>() ?? [];
 
     /// <summary>metadata as an object; null when missing or of another type.</summary>
@@ -76,7 +76,7 @@ internal static class Json
             .Select(p => $"{p.Key}={(p.Value is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : p.Value?.ToJsonString())}"));
     }
 
-    private static JsonNode? Walk(JsonNode? node, string[] path)
+    private static JsonNode? Walk(JsonNode? node, ReadOnlySpan<string> path)
     {
         foreach (var p in path)
         {

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using Podvisor.Api.Endpoints;
 using Podvisor.Api.Resources;
 
 namespace Podvisor.Api.Tables;
@@ -8,57 +10,73 @@ internal static class TableWriter
 {
     public const string ContentType = "application/json;as=Table;v=v1;g=meta.k8s.io";
 
-    public static JsonObject Build(ITableConverter converter, IEnumerable<JsonObject> objects, string? resourceVersion, string? continueToken, bool includeColumns, DateTimeOffset now)
+    /// <summary>
+    /// Writes a Table straight to <paramref name="writer"/>: each row's cells and its object's metadata (written as
+    /// stored, not copied). Columns only when <paramref name="includeColumns"/> (a watch sends them in its first event).
+    /// </summary>
+    public static void Write(Utf8JsonWriter writer, ITableConverter converter, IEnumerable<JsonObject> objects, string? resourceVersion, string? continueToken, bool includeColumns, DateTimeOffset now)
     {
-        var meta = new JsonObject();
+        writer.WriteStartObject();
+        writer.WriteString("kind", "Table");
+        writer.WriteString("apiVersion", "meta.k8s.io/v1");
+        writer.WriteStartObject("metadata");
         if (resourceVersion is not null)
         {
-            meta["resourceVersion"] = resourceVersion;
+            writer.WriteString("resourceVersion", resourceVersion);
         }
 
         if (!string.IsNullOrEmpty(continueToken))
         {
-            meta["continue"] = continueToken;
+            writer.WriteString("continue", continueToken);
         }
 
-        var columns = new JsonArray();
+        writer.WriteEndObject();
+        writer.WriteStartArray("columnDefinitions");
         if (includeColumns)
         {
             foreach (var c in converter.Columns)
             {
-                columns.Add((JsonNode)new JsonObject
-                {
-                    ["name"] = c.Name,
-                    ["type"] = c.Type,
-                    ["format"] = c.Format,
-                    ["description"] = c.Description,
-                    ["priority"] = c.Priority,
-                });
+                writer.WriteStartObject();
+                writer.WriteString("name", c.Name);
+                writer.WriteString("type", c.Type);
+                writer.WriteString("format", c.Format);
+                writer.WriteString("description", c.Description);
+                writer.WriteNumber("priority", c.Priority);
+                writer.WriteEndObject();
             }
         }
 
-        var rows = new JsonArray();
+        writer.WriteEndArray();
+        writer.WriteStartArray("rows");
         foreach (var o in objects)
         {
-            rows.Add((JsonNode)new JsonObject
+            writer.WriteStartObject();
+            writer.WriteStartArray("cells");
+            foreach (var cell in converter.Cells(o, now))
             {
-                ["cells"] = new JsonArray(converter.Cells(o, now)),
-                ["object"] = new JsonObject
-                {
-                    ["kind"] = "PartialObjectMetadata",
-                    ["apiVersion"] = "meta.k8s.io/v1",
-                    ["metadata"] = Json.Meta(o)?.DeepClone() ?? new JsonObject(),
-                },
-            });
+                Objects.WriteValue(writer, cell);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteStartObject("object");
+            writer.WriteString("kind", "PartialObjectMetadata");
+            writer.WriteString("apiVersion", "meta.k8s.io/v1");
+            writer.WritePropertyName("metadata");
+            if (Json.Meta(o) is { } meta)
+            {
+                meta.WriteTo(writer);
+            }
+            else
+            {
+                writer.WriteStartObject();
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndObject();
+            writer.WriteEndObject();
         }
 
-        return new JsonObject
-        {
-            ["kind"] = "Table",
-            ["apiVersion"] = "meta.k8s.io/v1",
-            ["metadata"] = meta,
-            ["columnDefinitions"] = columns,
-            ["rows"] = rows,
-        };
+        writer.WriteEndArray();
+        writer.WriteEndObject();
     }
 }

@@ -73,12 +73,13 @@ internal static class WatchStream
                 }
                 catch (StoreException ex) when (ex.Reason == StoreErrorReason.Expired)
                 {
-                    await WriteEventAsync(http, "ERROR", ApiError.Gone(ex.Message).ToStatus(), linked.Token);
+                    var gone = ApiError.Gone(ex.Message).ToStatus();
+                    await WriteEventAsync(http, "ERROR", w => gone.WriteTo(w), linked.Token);
                     return;
                 }
 
-                var (type, obj) = Render(s, e, table && e.Type is not (WatchEventType.Bookmark or WatchEventType.Error), ref firstTableEvent, api.Time.GetUtcNow());
-                await WriteEventAsync(http, type, obj, linked.Token);
+                var (type, write) = Render(s, e, table && e.Type is not (WatchEventType.Bookmark or WatchEventType.Error), ref firstTableEvent, api.Time.GetUtcNow());
+                await WriteEventAsync(http, type, write, linked.Token);
             }
         }
         catch (OperationCanceledException) when (linked.IsCancellationRequested)
@@ -87,7 +88,8 @@ internal static class WatchStream
         }
     }
 
-    private static (string Type, JsonObject Object) Render(ResourceStrategy s, WatchEvent e, bool table, ref bool first, DateTimeOffset now)
+    /// <summary>The event's type and how to write its object (the stored object as it is: watchers share it).</summary>
+    private static (string Type, Action<Utf8JsonWriter> Write) Render(ResourceStrategy s, WatchEvent e, bool table, ref bool first, DateTimeOffset now)
     {
         var type = e.Type switch
         {
@@ -100,27 +102,29 @@ internal static class WatchStream
 
         if (e.Type == WatchEventType.Bookmark)
         {
-            return (type, new JsonObject
+            var bookmark = new JsonObject
             {
                 ["kind"] = s.Type.Kind,
                 ["apiVersion"] = s.Type.ApiVersion,
                 ["metadata"] = new JsonObject { ["resourceVersion"] = e.ResourceVersion.ToString(CultureInfo.InvariantCulture) },
-            });
+            };
+            return (type, w => bookmark.WriteTo(w));
         }
 
         if (e.Type == WatchEventType.Error)
         {
-            return (type, e.Object);
+            return (type, w => e.Object.WriteTo(w));
         }
 
         if (!table)
         {
-            return (type, Objects.WithTypeMeta(s, e.Object));
+            return (type, w => Objects.WriteWithTypeMeta(w, s, e.Object));
         }
 
-        var row = TableWriter.Build(s.Table, [e.Object], e.ResourceVersion.ToString(CultureInfo.InvariantCulture), null, first, now);
+        var rv = e.ResourceVersion.ToString(CultureInfo.InvariantCulture);
+        var columns = first;
         first = false;
-        return (type, row);
+        return (type, w => TableWriter.Write(w, s.Table, [e.Object], rv, null, columns, now));
     }
 
     private static async Task StartAsync(HttpContext http, bool table, CancellationToken ct)
@@ -132,22 +136,21 @@ internal static class WatchStream
         await http.Response.Body.FlushAsync(ct);
     }
 
-    /// <summary>Writes one event line straight from the stored object (no clone: the object is shared by watchers).</summary>
-    private static async Task WriteEventAsync(HttpContext http, string type, JsonObject obj, CancellationToken ct)
+    /// <summary>Writes one event line into the response's pipe and sends it.</summary>
+    private static async Task WriteEventAsync(HttpContext http, string type, Action<Utf8JsonWriter> writeObject, CancellationToken ct)
     {
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer, Responses.WriterOptions))
+        var output = http.Response.BodyWriter;
+        using (var writer = new Utf8JsonWriter(output, Responses.WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteString("type", type);
             writer.WritePropertyName("object");
-            obj.WriteTo(writer);
+            writeObject(writer);
             writer.WriteEndObject();
         }
 
-        buffer.Write("\n"u8);
-        await http.Response.Body.WriteAsync(buffer.WrittenMemory, ct);
-        await http.Response.Body.FlushAsync(ct);
+        output.Write("\n"u8);
+        await output.FlushAsync(ct);
     }
 
     private static string Combine(string? a, string b) => string.IsNullOrEmpty(a) ? b : $"{a},{b}";

@@ -348,13 +348,16 @@ internal sealed class SqliteLogBackend : ILogBackend
             _end = _db.Prepare("COMMIT;");
             _compactRevision = _db.Prepare("SELECT coalesce((SELECT value FROM meta WHERE key = 'compact_rev'), 0);");
             GetLatest = _db.Prepare($"SELECT {Columns} FROM log WHERE name = ?1 ORDER BY id DESC LIMIT 1;");
-            // ?1 after (or the prefix), ?2 the prefix's end, ?3 the revision, ?4 the limit.
+            // ?1 after (or the prefix), ?2 the prefix's end, ?3 the revision, ?4 the limit. Walks (name, id) in
+            // index order and keeps each name's newest row at the revision, so the rows come out in name order as
+            // they are read: no temporary B-tree sorting every row's value (that sort was 10 of 13 ms for 500 pods).
             List = _db.Prepare("""
                 SELECT l.id, l.name, l.created, l.deleted, l.create_revision, l.prev_revision, l.value
-                FROM (SELECT name AS n, max(id) AS mid FROM log
-                      WHERE name > ?1 AND name < ?2 AND id <= ?3 GROUP BY name) m
-                JOIN log l ON l.id = m.mid
-                WHERE l.deleted = 0 ORDER BY m.n LIMIT ?4;
+                FROM log l INDEXED BY log_name_id
+                WHERE l.name > ?1 AND l.name < ?2 AND l.id <= ?3
+                  AND l.id = (SELECT max(m.id) FROM log m WHERE m.name = l.name AND m.id <= ?3)
+                  AND l.deleted = 0
+                ORDER BY l.name LIMIT ?4;
                 """);
             Count = _db.Prepare("""
                 SELECT count(*)

@@ -102,6 +102,38 @@ public sealed class CrudTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task List_LargerThanAnyBuffer_StreamsEveryItem_OneObjectHasContentLength()
+    {
+        // ~300 pods with 2 KiB of annotations each: a 0.6 MiB list (and table), written chunked from the objects.
+        var padding = new string('x', 2048);
+        for (var i = 0; i < 300; i++)
+        {
+            var pod = $$$"""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p{{{i:D3}}}","annotations":{"pad":"{{{padding}}}"}},"spec":{"containers":[{"name":"main","image":"busybox"}]}}""";
+            var (code, _, _) = await _s.PostAsync("/api/v1/namespaces/default/pods", pod);
+            Assert.Equal(HttpStatusCode.Created, code);
+        }
+
+        var (listCode, list, listResponse) = await _s.GetAsync("/api/v1/namespaces/default/pods");
+        var (tableCode, table, _) = await _s.GetAsync("/api/v1/namespaces/default/pods", "application/json;as=Table;v=v1;g=meta.k8s.io");
+        var (getCode, _, getResponse) = await _s.GetAsync("/api/v1/namespaces/default/pods/p123");
+
+        Assert.Equal(HttpStatusCode.OK, listCode);
+        Assert.Equal("PodList", list.Str("kind"));
+        var items = list["items"]!.AsArray();
+        Assert.Equal(Enumerable.Range(0, 300).Select(i => $"p{i:D3}"), items.Select(p => p.Str("metadata", "name")));
+        Assert.All(items, p => Assert.Equal(("v1", "Pod", padding), (p.Str("apiVersion"), p.Str("kind"), p.Str("metadata", "annotations", "pad"))));
+        Assert.True(listResponse.Headers.TransferEncodingChunked);
+        Assert.Equal(HttpStatusCode.OK, tableCode);
+        var rows = table["rows"]!.AsArray();
+        Assert.Equal(300, rows.Count);
+        Assert.Equal("p299", rows[299]!["cells"]![0]!.GetValue<string>());
+        Assert.Equal("p299", rows[299].Str("object", "metadata", "name"));
+        Assert.Equal(HttpStatusCode.OK, getCode);
+        Assert.NotEqual(true, getResponse.Headers.TransferEncodingChunked);
+        Assert.True(getResponse.Content.Headers.ContentLength > 2048);
+    }
+
+    [Fact]
     public async Task Put_StaleResourceVersion_IsConflict_FreshOneUpdates()
     {
         var (_, created, _) = await _s.PostAsync("/api/v1/namespaces/default/configmaps", Manifests.ConfigMap("cm"));
