@@ -50,6 +50,20 @@ internal static class Objects
         writer.WriteStartObject();
         writer.WriteString("kind", s.Type.Kind + "List");
         writer.WriteString("apiVersion", s.Type.ApiVersion);
+        WriteListMeta(writer, resourceVersion, continueToken, remaining);
+        writer.WriteStartArray("items");
+        foreach (var item in items)
+        {
+            WriteWithTypeMeta(writer, s, item);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    /// <summary>A list's (or Table's) ListMeta: resourceVersion, continue and remainingItemCount where set.</summary>
+    public static void WriteListMeta(Utf8JsonWriter writer, string? resourceVersion, string? continueToken, long? remaining)
+    {
         writer.WriteStartObject("metadata");
         if (resourceVersion is not null)
         {
@@ -66,14 +80,6 @@ internal static class Objects
             writer.WriteNumber("remainingItemCount", remaining.Value);
         }
 
-        writer.WriteEndObject();
-        writer.WriteStartArray("items");
-        foreach (var item in items)
-        {
-            WriteWithTypeMeta(writer, s, item);
-        }
-
-        writer.WriteEndArray();
         writer.WriteEndObject();
     }
 

@@ -31,8 +31,7 @@ internal static class Responses
     /// </summary>
     public static async Task WriteAsync(HttpContext http, int code, Action<Utf8JsonWriter> write, string contentType = Json)
     {
-        http.Response.StatusCode = code;
-        http.Response.ContentType = contentType;
+        var output = Begin(http, code, contentType);
         var buffer = _buffer ??= new ArrayBufferWriter<byte>(4096);
         buffer.ResetWrittenCount();
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
@@ -41,7 +40,6 @@ internal static class Responses
         }
 
         http.Response.ContentLength = buffer.WrittenCount;
-        var output = http.Response.BodyWriter;
         output.Write(buffer.WrittenSpan);
         if (buffer.Capacity > KeptBufferBytes)
         {
@@ -58,15 +56,20 @@ internal static class Responses
     /// </summary>
     public static async Task StreamAsync(HttpContext http, int code, Action<Utf8JsonWriter> write, string contentType = Json)
     {
-        http.Response.StatusCode = code;
-        http.Response.ContentType = contentType;
-        var output = http.Response.BodyWriter;
+        var output = Begin(http, code, contentType);
         using (var writer = new Utf8JsonWriter(output, WriterOptions))
         {
             write(writer);
         }
 
         await output.FlushAsync(http.RequestAborted);
+    }
+
+    private static System.IO.Pipelines.PipeWriter Begin(HttpContext http, int code, string contentType)
+    {
+        http.Response.StatusCode = code;
+        http.Response.ContentType = contentType;
+        return http.Response.BodyWriter;
     }
 
     public static Task WriteStatusAsync(HttpContext http, ApiError error) => WriteAsync(http, error.Code, error.ToStatus());

@@ -19,18 +19,7 @@ internal static class TableWriter
         writer.WriteStartObject();
         writer.WriteString("kind", "Table");
         writer.WriteString("apiVersion", "meta.k8s.io/v1");
-        writer.WriteStartObject("metadata");
-        if (resourceVersion is not null)
-        {
-            writer.WriteString("resourceVersion", resourceVersion);
-        }
-
-        if (!string.IsNullOrEmpty(continueToken))
-        {
-            writer.WriteString("continue", continueToken);
-        }
-
-        writer.WriteEndObject();
+        Objects.WriteListMeta(writer, resourceVersion, continueToken, remaining: null);
         writer.WriteStartArray("columnDefinitions");
         if (includeColumns)
         {
