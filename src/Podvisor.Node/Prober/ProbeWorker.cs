@@ -41,6 +41,7 @@ internal sealed partial class ProbeWorker
     private string? _containerId;
     private string? _runtimeId;
     private bool _onHold;
+    private bool _sawRunning;
     private ProbeResult _lastResult = ProbeResult.Unknown;
     private int _resultRun;
 
@@ -201,6 +202,7 @@ internal sealed partial class ProbeWorker
             _runtimeId = ContainerIds.ToRuntimeId(_containerId);
             await SetAsync(_initialValue, ct);
             _onHold = false; // A new container: resume probing.
+            _sawRunning = false;
         }
 
         if (_onHold)
@@ -210,12 +212,22 @@ internal sealed partial class ProbeWorker
 
         if (c.State?.Running is not { } running)
         {
+            if (!_sawRunning && c.State?.Terminated is null)
+            {
+                // Created but not running yet (its postStart hook is still running: status shows ContainerCreating
+                // with the new ID). The kubelet's worker never sees this state, its status being generated only
+                // after startContainer returns; a Failure here would stick (nothing probes again before
+                // initialDelaySeconds) and the running container would be killed for a probe that never ran.
+                return true;
+            }
+
             await SetAsync(ProbeResult.Failure, ct);
 
             // Exit if the container will not be restarted.
             return c.State?.Terminated is null || EffectiveRestartPolicy(pod) != "Never";
         }
 
+        _sawRunning = true;
         if (pod.Metadata.DeletionTimestamp is not null && Key.Type is ProbeType.Liveness or ProbeType.Startup)
         {
             // Quiet shutdown: a last Success so nothing restarts the container while it is being stopped.

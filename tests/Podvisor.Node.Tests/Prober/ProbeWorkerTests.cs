@@ -323,6 +323,44 @@ public sealed class ProbeWorkerTests
     }
 
     [Theory]
+    [InlineData(ProbeType.Liveness, ProbeResult.Success)]
+    [InlineData(ProbeType.Readiness, ProbeResult.Failure)]
+    public async Task ProbeOnce_NewContainerWaitingForPostStart_KeepsInitialValueAndHonoursInitialDelay(ProbeType type, ProbeResult initial)
+    {
+        var kit = new ProbeTestKit();
+        var probe = ProbeTestKit.ExecProbe(initialDelaySeconds: 600, periodSeconds: 1);
+        var pod = ProbeTestKit.Pod(ProbeTestKit.Container(type, probe));
+        var worker = new ProbeWorker(new ProbeKey("uid-1", "app", type), pod, pod.Spec!.Containers[0], false, probe, kit.Context);
+        // The node agent publishes the new container's ID while its postStart hook runs (state ContainerCreating).
+        kit.SetStatus(pod, new ContainerStatus { Name = "app", ContainerID = "process://c1", State = ContainerState.OfWaiting("ContainerCreating") });
+
+        Assert.True(await worker.ProbeOnceAsync(CancellationToken.None));
+        kit.SetStatus(pod, ProbeTestKit.Running("app", "process://c1", kit.Time.GetUtcNow()));
+        kit.Time.Advance(TimeSpan.FromSeconds(5));
+        Assert.True(await worker.ProbeOnceAsync(CancellationToken.None));
+
+        Assert.Equal(0, kit.Runner.Count);
+        Assert.Equal([initial], kit.DrainUpdates().Select(u => u.Result));
+        kit.Results.TryGet("c1", type, out var r);
+        Assert.Equal(initial, r);
+    }
+
+    [Fact]
+    public async Task ProbeOnce_ContainerSeenRunningThenWaiting_SetsFailure()
+    {
+        var kit = new ProbeTestKit();
+        var worker = kit.Worker(ProbeType.Liveness, ProbeTestKit.ExecProbe(initialDelaySeconds: 600));
+        Assert.True(await worker.ProbeOnceAsync(CancellationToken.None));
+        var s = kit.Status.Get("uid-1")!;
+        kit.SetStatus(s.Pod, new ContainerStatus { Name = "app", ContainerID = "process://c1", State = ContainerState.OfWaiting("CrashLoopBackOff") });
+
+        Assert.True(await worker.ProbeOnceAsync(CancellationToken.None));
+
+        kit.Results.TryGet("c1", ProbeType.Liveness, out var r);
+        Assert.Equal(ProbeResult.Failure, r);
+    }
+
+    [Theory]
     [InlineData("Always", null, true)]
     [InlineData("OnFailure", null, true)]
     [InlineData("Never", null, false)]
