@@ -69,16 +69,79 @@ public sealed class ConcurrencyTests
         var log = t.Store.Log;
         var created = await log.WriteAsync(LogOp.Create, "/registry/test/k", [1], 0, null, CancellationToken.None);
 
-        // Queued together before the writer loop wakes, they are decided in one batch (or consecutive ones):
-        // either way exactly one may win.
-        var a = log.WriteAsync(LogOp.Update, "/registry/test/k", [2], created.Revision, null, CancellationToken.None).AsTask();
-        var b = log.WriteAsync(LogOp.Update, "/registry/test/k", [3], created.Revision, null, CancellationToken.None).AsTask();
+        // While another thread holds the commit gate neither write can commit on its caller's thread: both queue,
+        // and the writer thread, let in when the gate is released, takes them in one batch.
+        var (a, b, transactions) = await WhileGateHeldAsync(log, () => (
+            log.WriteAsync(LogOp.Update, "/registry/test/k", [2], created.Revision, null, CancellationToken.None).AsTask(),
+            log.WriteAsync(LogOp.Update, "/registry/test/k", [3], created.Revision, null, CancellationToken.None).AsTask(),
+            log.Transactions));
         var results = await Task.WhenAll(a, b);
 
+        Assert.Equal(transactions + 1, log.Transactions);
         Assert.Single(results, r => r.Status == WriteStatus.Ok);
         Assert.Single(results, r => r.Status == WriteStatus.Conflict);
         var latest = log.Backend.GetLatest("/registry/test/k");
         Assert.Equal(created.Revision + 1, latest!.Value.Revision);
+    }
+
+    [Fact]
+    public async Task LogWrite_NothingQueued_CommitsOnCallersThreadBeforeReturning()
+    {
+        await using var t = TempStore.Create();
+        var log = t.Store.Log;
+
+        var write = log.WriteAsync(LogOp.Create, "/registry/test/fast", [1], 0, null, CancellationToken.None);
+
+        Assert.True(write.IsCompletedSuccessfully);
+        Assert.Equal(log.CurrentRevision, write.Result.Revision);
+        Assert.Equal(write.Result.Revision, log.Backend.GetLatest("/registry/test/fast")!.Value.Revision);
+    }
+
+    [Fact]
+    public async Task LogWrite_QueuedWhileGateHeld_AllCommitInOneTransactionWithDenseRevisions()
+    {
+        await using var t = TempStore.Create();
+        var log = t.Store.Log;
+        var start = log.CurrentRevision;
+
+        var (writes, transactions) = await WhileGateHeldAsync(log, () => (
+            Enumerable.Range(0, 100).Select(i => log.WriteAsync(LogOp.Create, $"/registry/test/q{i}", [1], 0, null, CancellationToken.None).AsTask()).ToArray(),
+            log.Transactions));
+        var results = await Task.WhenAll(writes);
+
+        Assert.All(results, r => Assert.Equal(WriteStatus.Ok, r.Status));
+        Assert.Equal(Enumerable.Range(1, 100).Select(i => start + i), results.Select(r => r.Revision).Order());
+        // The writer thread, woken by the first, takes writes only once it holds the gate: all 100 are queued by then.
+        Assert.Equal(transactions + 1, log.Transactions);
+    }
+
+    /// <summary>Runs <paramref name="queue"/> while a second thread holds the commit gate, then lets commits go on.</summary>
+    private static async Task<T> WhileGateHeldAsync<T>(LogStore log, Func<T> queue)
+    {
+        using var held = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var holder = Task.Factory.StartNew(
+            () =>
+            {
+                lock (log.CommitGate)
+                {
+                    held.Set();
+                    release.Wait(TimeSpan.FromSeconds(30));
+                }
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+        held.Wait(TimeSpan.FromSeconds(30));
+        try
+        {
+            return queue();
+        }
+        finally
+        {
+            release.Set();
+            await holder;
+        }
     }
 
     [Fact]

@@ -9,13 +9,16 @@ namespace Podvisor.Store.Log;
 /// fan-out. Knows keys and bytes, nothing of Kubernetes objects.
 /// </summary>
 /// <remarks>
-/// Group commit: every write is a <see cref="PendingWrite"/> in one bounded channel (writers wait when it is full).
-/// A single writer loop drains up to <see cref="StoreOptions.MaxBatchSize"/> of them, checks each against the
-/// in-memory index of every key's latest row (applying the batch's own earlier rows, so two updates of a key with
-/// the same expected revision in one batch give exactly one winner), appends the accepted rows in one transaction,
-/// and only after the commit is durable publishes them to watchers and completes the writers. The database's
-/// unique (name, prev_revision) index stays the last word: if it rejects the batch, the batch is retried one
-/// write at a time.
+/// Group commit: every commit runs under one gate, so commits are serialized and published in revision order.
+/// A write that finds no write queued and the gate free commits on its caller's thread (a single POST then costs no
+/// thread hand-off to a writer and back: on two cores those wake-ups were most of a write's CPU and latency). Any
+/// other write is a <see cref="PendingWrite"/> in one bounded channel (writers wait when it is full); a dedicated
+/// writer thread drains up to <see cref="StoreOptions.MaxBatchSize"/> of them under the gate and commits them as
+/// one transaction. A commit checks each write against the in-memory index of every key's latest row (applying the
+/// batch's own earlier rows, so two updates of a key with the same expected revision in one batch give exactly one
+/// winner), appends the accepted rows in one transaction, and only after the commit is durable publishes them to
+/// watchers and completes the writers. The database's unique (name, prev_revision) index stays the last word: if
+/// it rejects the batch, the batch is retried one write at a time.
 /// </remarks>
 internal sealed partial class LogStore : IAsyncDisposable
 {
@@ -26,11 +29,13 @@ internal sealed partial class LogStore : IAsyncDisposable
     private readonly WatchBroadcaster _broadcaster;
     private readonly int _maxBatch;
     private readonly Task _loop;
+    private readonly object _gate = new();
     private readonly List<PendingWrite> _batch = [];
     private readonly List<LogRow> _rows = [];
     private readonly List<(string Key, bool Existed, KeyState Previous)> _undo = [];
     private long _currentRevision;
     private long _compactRevision;
+    private long _transactions;
     private int _disposed;
 
     public LogStore(ILogBackend backend, StoreOptions options, ILogger logger)
@@ -49,7 +54,7 @@ internal sealed partial class LogStore : IAsyncDisposable
             SingleWriter = false,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        _loop = Task.Factory.StartNew(WriterLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        _loop = Task.Factory.StartNew(WriterLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     public ILogBackend Backend => _backend;
@@ -61,12 +66,41 @@ internal sealed partial class LogStore : IAsyncDisposable
 
     public long CompactRevision => Volatile.Read(ref _compactRevision);
 
+    /// <summary>Transactions committed so far (a batch of writes is one).</summary>
+    public long Transactions => Interlocked.Read(ref _transactions);
+
+    /// <summary>Held by every commit; tests hold it to make writes queue up for one batch.</summary>
+    internal object CommitGate => _gate;
+
     /// <summary>Appends a row for <paramref name="key"/> if the condition of <paramref name="op"/> holds; completes once durable.</summary>
     /// <param name="expectedRevision">Update/Delete: the key's latest revision the caller based the write on.</param>
     /// <param name="prevValue">The value the caller replaced (for watchers' selector transitions); not stored.</param>
-    public async ValueTask<WriteResult> WriteAsync(LogOp op, string key, byte[] value, long expectedRevision, byte[]? prevValue, CancellationToken ct)
+    public ValueTask<WriteResult> WriteAsync(LogOp op, string key, byte[] value, long expectedRevision, byte[]? prevValue, CancellationToken ct)
     {
         var pending = new PendingWrite(op, key, value, expectedRevision, prevValue);
+        if (_queue.Reader.Count == 0 && Monitor.TryEnter(_gate))
+        {
+            try
+            {
+                ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+                _batch.Clear();
+                _batch.Add(pending);
+                Commit(_batch);
+                _batch.Clear();
+            }
+            finally
+            {
+                Monitor.Exit(_gate);
+            }
+
+            return new ValueTask<WriteResult>(pending.Task);
+        }
+
+        return EnqueueAsync(pending, ct);
+    }
+
+    private async ValueTask<WriteResult> EnqueueAsync(PendingWrite pending, CancellationToken ct)
+    {
         if (!_queue.Writer.TryWrite(pending))
         {
             try
@@ -102,31 +136,47 @@ internal sealed partial class LogStore : IAsyncDisposable
 
         _queue.Writer.TryComplete();
         await _loop;
+        lock (_gate)
+        {
+            // Waits out a commit on a caller's thread; later ones see _disposed and throw.
+        }
+
         _broadcaster.CompleteAll();
         _backend.Dispose();
     }
 
-    private async Task WriterLoop()
+    /// <summary>The writer thread: blocks for queued writes and commits them in batches under the gate.</summary>
+    private void WriterLoop()
     {
         var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync())
+        while (WaitToRead(reader))
         {
-            _batch.Clear();
-            while (_batch.Count < _maxBatch && reader.TryRead(out var w))
+            lock (_gate)
             {
-                if (w.Op == LogOp.Compact)
+                _batch.Clear();
+                while (_batch.Count < _maxBatch && reader.TryRead(out var w))
                 {
-                    // Commit what came before it, then compact alone.
-                    Commit(_batch);
-                    _batch.Clear();
-                    Compact(w);
-                    continue;
+                    if (w.Op == LogOp.Compact)
+                    {
+                        // Commit what came before it, then compact alone.
+                        Commit(_batch);
+                        _batch.Clear();
+                        Compact(w);
+                        continue;
+                    }
+
+                    _batch.Add(w);
                 }
 
-                _batch.Add(w);
+                Commit(_batch);
+                _batch.Clear();
             }
+        }
 
-            Commit(_batch);
+        static bool WaitToRead(ChannelReader<PendingWrite> reader)
+        {
+            var wait = reader.WaitToReadAsync();
+            return wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
         }
     }
 
@@ -194,6 +244,7 @@ internal sealed partial class LogStore : IAsyncDisposable
             try
             {
                 _backend.Append(_rows);
+                Interlocked.Increment(ref _transactions);
             }
             catch (Exception e)
             {
