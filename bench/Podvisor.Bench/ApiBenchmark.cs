@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
+using System.Runtime;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -18,6 +19,12 @@ internal sealed partial class ApiBenchmark : IBenchmark
 {
     /// <summary>What kubectl 1.2x sends for `get pods`.</summary>
     private const string TableAccept = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
+
+    /// <summary>No compiled method in either process for this long ends the watch warm-up.</summary>
+    private static readonly TimeSpan JitQuietPeriod = TimeSpan.FromSeconds(2);
+
+    /// <summary>The longest the watch warm-up goes on waiting for the JIT to settle.</summary>
+    private static readonly TimeSpan MaxWarmup = TimeSpan.FromSeconds(60);
 
     public string Name => "api";
 
@@ -113,8 +120,8 @@ internal sealed partial class ApiBenchmark : IBenchmark
         int pages = 0;
         long tableBytes = 0;
         (double P50, double P99) fsync = (double.NaN, double.NaN);
-        var watch = new List<(int Watchers, List<double> Cold, List<double> FromSend, List<double> FromAck, List<double> Post)>();
-        await using (var serve = Runs("list") || Runs("watch") ? await ServeProcess.StartAsync(null, ct) : null)
+        var watch = new List<WatchRun>();
+        await using (var serve = Runs("list") || Runs("watch") ? await ServeProcess.StartAsync(null, ct, logJit: Runs("watch")) : null)
         {
             var sw = Stopwatch.StartNew();
             if (serve is not null && Runs("list"))
@@ -141,8 +148,7 @@ internal sealed partial class ApiBenchmark : IBenchmark
 
             foreach (var watchers in serve is not null && Runs("watch") ? (int[])[1, 10] : [])
             {
-                var (cold, fromSend, fromAck, post) = await WatchLatencyAsync(serve!, watchers, warmup, watchers == 1 ? events : Math.Max(1, events / 2), ct);
-                watch.Add((watchers, cold, fromSend, fromAck, post));
+                watch.Add(await WatchLatencyAsync(serve!, watchers, warmup, watchers == 1 ? events : Math.Max(1, events / 2), ct));
             }
         }
 
@@ -186,15 +192,14 @@ internal sealed partial class ApiBenchmark : IBenchmark
             Console.WriteLine($"(d) the data dir's disk just before: 4 KiB write + fsync p50 {Ms(fsync.P50)} ms, p99 {Ms(fsync.P99)} ms (200 times; a commit waits for one)");
         }
 
-        foreach (var (watchers, cold, fromSend, fromAck, post) in watch)
+        foreach (var (watchers, cold, warmWrites, warmupSeconds, jitQuiet, fromSend, fromAck, post) in watch)
         {
-            if (cold.Count > 0)
-            {
-                Console.WriteLine(
-                    $"(d) watch over HTTPS, {watchers} watcher(s), the first {cold.Count / watchers} writes after the start (warm-up, not judged): " +
-                    $"write sent -> event read p50 {Ms(Machine.Percentile(cold, 50))} ms, p99 {Ms(Machine.Percentile(cold, 99))} ms");
-            }
-
+            var settled = jitQuiet
+                ? $"until neither serve nor this client had compiled a method for {JitQuietPeriod.TotalSeconds:0} s"
+                : $"JIT still compiling after {MaxWarmup.TotalSeconds:0} s";
+            Console.WriteLine(
+                $"(d) watch over HTTPS, {watchers} watcher(s), warm-up (not judged): the first {warmWrites} writes, {warmupSeconds.ToString("F1", inv)} s ({settled}): " +
+                $"write sent -> event read p50 {Ms(Machine.Percentile(cold, 50))} ms, p99 {Ms(Machine.Percentile(cold, 99))} ms");
             Console.WriteLine(
                 $"(d) watch over HTTPS, {watchers} watcher(s), the next {fromSend.Count / watchers} writes: write sent -> event read p50 {Ms(Machine.Percentile(fromSend, 50))} ms, p99 {Ms(Machine.Percentile(fromSend, 99))} ms " +
                 $"(goal p99 < 5 ms): {Met(Machine.Percentile(fromSend, 99) < 5)}; write acknowledged -> event read p50 {Ms(Machine.Percentile(fromAck, 50))} ms, p99 {Ms(Machine.Percentile(fromAck, 99))} ms; " +
@@ -353,28 +358,29 @@ internal sealed partial class ApiBenchmark : IBenchmark
 
     /// <summary>
     /// Watchers on configmaps over HTTPS; one writer POSTs one configmap at a time and waits until every watcher read
-    /// its event (bounded) before the next, so each latency is measured alone. The first <paramref name="warmup"/>
-    /// writes are returned apart (Cold): on a fresh server and client they pay for tiered JIT recompiling the hot
-    /// path in the background, on the same 2 cores; the judged figures are the writes after them (steady state).
+    /// its event (bounded) before the next, so each latency is measured alone. The writes until the JIT has settled
+    /// are returned apart (Cold): at least <paramref name="warmup"/> of them, then on until neither serve (its perf
+    /// map, see <see cref="ServeProcess.JitLogLength"/>) nor this client compiled a method for
+    /// <see cref="JitQuietPeriod"/> (at most <see cref="MaxWarmup"/>). Tiered compilation re-compiles the hot path in
+    /// the background on the same 2 cores for several seconds; the judged figures are the writes after it (steady state).
     /// </summary>
-    private static async Task<(List<double> Cold, List<double> FromSend, List<double> FromAck, List<double> Post)> WatchLatencyAsync(
-        ServeProcess serve, int watcherCount, int warmup, int measured, CancellationToken ct)
+    private static async Task<WatchRun> WatchLatencyAsync(ServeProcess serve, int watcherCount, int warmup, int measured, CancellationToken ct)
     {
-        var events = warmup + measured;
         var ns = $"watch{watcherCount}";
         await serve.PostAsync("/api/v1/namespaces", new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = ns } }, ct);
         var rv = (string)(await serve.GetAsync($"/api/v1/namespaces/{ns}/configmaps", ct))["metadata"]!["resourceVersion"]!;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        stop.CancelAfter(TimeSpan.FromSeconds(120));
-        var arrivals = new long[watcherCount, events];
+        stop.CancelAfter(MaxWarmup + TimeSpan.FromSeconds(120));
+        var arrivals = new long[watcherCount, measured];
+        var lastWarm = new long[watcherCount];
         var received = new int[watcherCount];
-        var warm = new bool[watcherCount];
+        var subscribed = new bool[watcherCount];
         using var delivered = new SemaphoreSlim(0);
         var clients = Enumerable.Range(0, watcherCount).Select(_ => ServeProcess.CreateClient(serve.DataDir, serve.Server)).ToList();
         var watchers = new List<Task>();
         try
         {
-            // Each watcher first reads a warm-up event that is not measured, which proves it is subscribed before the
+            // Each watcher first reads a probe event that is not measured, which proves it is subscribed before the
             // timed writes; resourceVersion makes the stream replay it if the watch subscribed late.
             for (var w = 0; w < watcherCount; w++)
             {
@@ -387,7 +393,7 @@ internal sealed partial class ApiBenchmark : IBenchmark
                         using var response = await clients[watcher].SendAsync(request, HttpCompletionOption.ResponseHeadersRead, stop.Token);
                         response.EnsureSuccessStatusCode();
                         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(stop.Token));
-                        while (Volatile.Read(ref received[watcher]) < events && await reader.ReadLineAsync(stop.Token) is { } line)
+                        while (Volatile.Read(ref received[watcher]) < measured && await reader.ReadLineAsync(stop.Token) is { } line)
                         {
                             var now = Stopwatch.GetTimestamp();
                             using var doc = JsonDocument.Parse(line);
@@ -397,70 +403,97 @@ internal sealed partial class ApiBenchmark : IBenchmark
                             }
 
                             var name = doc.RootElement.GetProperty("object").GetProperty("metadata").GetProperty("name").GetString()!;
-                            if (name == "warm-up")
+                            if (name == "probe")
                             {
-                                Volatile.Write(ref warm[watcher], true);
+                                Volatile.Write(ref subscribed[watcher], true);
                                 continue;
                             }
 
-                            var index = int.Parse(name.AsSpan(2), CultureInfo.InvariantCulture);
-                            arrivals[watcher, index] = now;
-                            Interlocked.Increment(ref received[watcher]);
+                            if (name.StartsWith("warm-", StringComparison.Ordinal))
+                            {
+                                Volatile.Write(ref lastWarm[watcher], now);
+                            }
+                            else
+                            {
+                                arrivals[watcher, int.Parse(name.AsSpan(2), CultureInfo.InvariantCulture)] = now;
+                                Interlocked.Increment(ref received[watcher]);
+                            }
+
                             delivered.Release();
                         }
                     },
                     stop.Token));
             }
 
-            await serve.PostAsync($"/api/v1/namespaces/{ns}/configmaps", ConfigMap("warm-up"), stop.Token);
-            var warming = Stopwatch.StartNew();
-            while (Enumerable.Range(0, watcherCount).Any(w => !Volatile.Read(ref warm[w])))
+            await serve.PostAsync($"/api/v1/namespaces/{ns}/configmaps", ConfigMap("probe"), stop.Token);
+            var probing = Stopwatch.StartNew();
+            while (Enumerable.Range(0, watcherCount).Any(w => !Volatile.Read(ref subscribed[w])))
             {
-                if (warming.Elapsed > TimeSpan.FromSeconds(30))
+                if (probing.Elapsed > TimeSpan.FromSeconds(30))
                 {
-                    throw new InvalidOperationException("a watcher did not see the warm-up event within 30 s");
+                    throw new InvalidOperationException("a watcher did not see the probe event within 30 s");
                 }
 
                 await Task.Delay(10, stop.Token);
             }
 
-            var cold = new List<double>();
-            var fromSend = new List<double>();
-            var fromAck = new List<double>();
-            var post = new List<double>();
-            for (var i = 0; i < events; i++)
+            // Waits without spinning: on 2 cores a spinning writer would take CPU from the server it measures.
+            async Task AwaitEveryWatcherAsync(string name)
             {
-                var sent = Stopwatch.GetTimestamp();
-                await serve.PostAsync($"/api/v1/namespaces/{ns}/configmaps", ConfigMap($"w-{i}"), stop.Token);
-                var acked = Stopwatch.GetTimestamp();
-                if (i >= warmup)
-                {
-                    post.Add(Stopwatch.GetElapsedTime(sent, acked).TotalMilliseconds);
-                }
-                // Waits without spinning: on 2 cores a spinning writer would take CPU from the server it measures.
                 for (var w = 0; w < watcherCount; w++)
                 {
                     if (!await delivered.WaitAsync(TimeSpan.FromSeconds(10), stop.Token))
                     {
-                        throw new InvalidOperationException($"event {i} not delivered to every watcher within 10 s");
+                        throw new InvalidOperationException($"event {name} not delivered to every watcher within 10 s");
                     }
                 }
+            }
 
+            var cold = new List<double>();
+            var warming = Stopwatch.StartNew();
+            var jit = (serve.JitLogLength, JitInfo.GetCompiledMethodCount());
+            var jitChanged = Stopwatch.StartNew();
+            var warmWrites = 0;
+            while (warmWrites < warmup || (jitChanged.Elapsed < JitQuietPeriod && warming.Elapsed < MaxWarmup))
+            {
+                var name = $"warm-{warmWrites++}";
+                var sent = Stopwatch.GetTimestamp();
+                await serve.PostAsync($"/api/v1/namespaces/{ns}/configmaps", ConfigMap(name), stop.Token);
+                await AwaitEveryWatcherAsync(name);
                 for (var w = 0; w < watcherCount; w++)
                 {
-                    if (i < warmup)
-                    {
-                        cold.Add(Stopwatch.GetElapsedTime(sent, arrivals[w, i]).TotalMilliseconds);
-                        continue;
-                    }
+                    cold.Add(Stopwatch.GetElapsedTime(sent, Volatile.Read(ref lastWarm[w])).TotalMilliseconds);
+                }
 
+                var now = (serve.JitLogLength, JitInfo.GetCompiledMethodCount());
+                if (now != jit)
+                {
+                    jit = now;
+                    jitChanged.Restart();
+                }
+            }
+
+            var warmupSeconds = warming.Elapsed.TotalSeconds;
+            var jitQuiet = jitChanged.Elapsed >= JitQuietPeriod;
+            var fromSend = new List<double>();
+            var fromAck = new List<double>();
+            var post = new List<double>();
+            for (var i = 0; i < measured; i++)
+            {
+                var sent = Stopwatch.GetTimestamp();
+                await serve.PostAsync($"/api/v1/namespaces/{ns}/configmaps", ConfigMap($"w-{i}"), stop.Token);
+                var acked = Stopwatch.GetTimestamp();
+                post.Add(Stopwatch.GetElapsedTime(sent, acked).TotalMilliseconds);
+                await AwaitEveryWatcherAsync($"w-{i}");
+                for (var w = 0; w < watcherCount; w++)
+                {
                     fromSend.Add(Stopwatch.GetElapsedTime(sent, arrivals[w, i]).TotalMilliseconds);
                     fromAck.Add(Math.Max(0, Stopwatch.GetElapsedTime(acked, arrivals[w, i]).TotalMilliseconds));
                 }
             }
 
             await Task.WhenAll(watchers).WaitAsync(stop.Token);
-            return (cold, fromSend, fromAck, post);
+            return new WatchRun(watcherCount, cold, warmWrites, warmupSeconds, jitQuiet, fromSend, fromAck, post);
         }
         finally
         {
@@ -556,3 +589,7 @@ internal sealed partial class ApiBenchmark : IBenchmark
         }
     }
 }
+
+/// <summary>One watch measurement: the warm-up writes (Cold) and the judged ones after them, in milliseconds.</summary>
+internal sealed record WatchRun(
+    int Watchers, List<double> Cold, int WarmupWrites, double WarmupSeconds, bool JitQuiet, List<double> FromSend, List<double> FromAck, List<double> Post);

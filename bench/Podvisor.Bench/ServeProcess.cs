@@ -34,6 +34,16 @@ internal sealed partial class ServeProcess : IAsyncDisposable
 
     public string KubeconfigPath { get; private set; } = "";
 
+    /// <summary>Bytes serve's runtime has written to its perf map so far (grows with every method it compiles); -1 unless started with logJit.</summary>
+    public long JitLogLength
+    {
+        get
+        {
+            var map = new FileInfo(Path.Combine(DataDir, "jit", $"perf-{Pid}.map"));
+            return map.Exists ? map.Length : -1;
+        }
+    }
+
     public Uri Server { get; private set; } = null!;
 
     /// <summary>From Process.Start to the "kubeconfig: PATH" line on stdout.</summary>
@@ -118,12 +128,20 @@ internal sealed partial class ServeProcess : IAsyncDisposable
     }
 
     /// <summary>Starts serve and returns once it printed "kubeconfig: PATH" (bounded: 60 s).</summary>
-    public static async Task<ServeProcess> StartAsync(string? dataDir, CancellationToken ct, bool measureReadyz = false)
+    /// <param name="logJit">Has the runtime append every method it compiles to a perf map in the data dir, so
+    /// <see cref="JitLogLength"/> shows when serve's tiered JIT has settled. Costs a line written per compiled method.</param>
+    public static async Task<ServeProcess> StartAsync(string? dataDir, CancellationToken ct, bool measureReadyz = false, bool logJit = false)
     {
         var owns = dataDir is null;
         var listen = measureReadyz ? $"127.0.0.1:{FreePort()}" : "127.0.0.1:0";
         dataDir ??= Directory.CreateTempSubdirectory("podvisor-bench-").FullName;
         var info = Command("serve", "--data-dir", dataDir, "--listen", listen);
+        if (logJit)
+        {
+            // 3: the perf map only (jitted code, no jitdump), written to PerfMapJitDumpPath/perf-PID.map.
+            info.Environment["DOTNET_PerfMapEnabled"] = "3";
+            info.Environment["DOTNET_PerfMapJitDumpPath"] = Directory.CreateDirectory(Path.Combine(dataDir, "jit")).FullName;
+        }
 
         var sw = Stopwatch.StartNew();
         var serve = new ServeProcess(Process.Start(info)!, dataDir, owns);
