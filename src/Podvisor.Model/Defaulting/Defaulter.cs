@@ -107,7 +107,10 @@ public static class Defaulter
         return tag == "latest" ? "Always" : "IfNotPresent";
     }
 
-    /// <summary>SetDefaults_Probe: 0 or unset timeouts, period and thresholds take 1, 10, 1 and 3.</summary>
+    /// <summary>
+    /// SetDefaults_Probe: 0 or unset timeouts, period and thresholds take 1, 10, 1 and 3. An unset grpc.service is
+    /// stored as "" (the API's declared default; kubectl describe dereferences it and panics on a pod without it).
+    /// </summary>
     public static Probe? Probe(Probe? probe) => probe is null ? null : probe with
     {
         TimeoutSeconds = probe.TimeoutSeconds is null or 0 ? 1 : probe.TimeoutSeconds,
@@ -115,6 +118,7 @@ public static class Defaulter
         SuccessThreshold = probe.SuccessThreshold is null or 0 ? 1 : probe.SuccessThreshold,
         FailureThreshold = probe.FailureThreshold is null or 0 ? 3 : probe.FailureThreshold,
         HttpGet = HttpGet(probe.HttpGet),
+        Grpc = probe.Grpc is { Service: null } grpc ? grpc with { Service = "" } : probe.Grpc,
     };
 
     private static LifecycleHandler? Handler(LifecycleHandler? handler) =>

@@ -104,6 +104,24 @@ public class DefaulterTests
     }
 
     [Fact]
+    public void Pod_GrpcProbeWithoutService_ServiceDefaultedToEmpty_GivenServiceKept()
+    {
+        var container = new Container
+        {
+            Name = "app",
+            Image = "nginx",
+            ReadinessProbe = new Probe { Grpc = new GrpcAction { Port = 9090 } },
+            LivenessProbe = new Probe { Grpc = new GrpcAction { Port = 9090, Service = "liveness" } },
+        };
+
+        var c = Defaulter.Pod(MinimalPod(container)).Spec!.Containers[0];
+
+        Assert.Equal("", c.ReadinessProbe!.Grpc!.Service);
+        Assert.Equal("liveness", c.LivenessProbe!.Grpc!.Service);
+        Assert.Contains("\"service\":\"\"", KubeJson.Serialize(c.ReadinessProbe), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Pod_LifecycleHttpGet_PathAndSchemeDefaulted()
     {
         var container = new Container
