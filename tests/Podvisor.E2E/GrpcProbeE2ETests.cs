@@ -1,12 +1,7 @@
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Podvisor.Testing.Http;
 
 namespace Podvisor.E2E;
 
@@ -24,7 +19,7 @@ public sealed class GrpcProbeE2ETests(PodvisorServer server) : IClassFixture<Pod
     {
         var status = Serving;
         var checks = 0;
-        await using var health = await HealthEndpoint.StartAsync(() =>
+        await using var health = await StartHealthEndpointAsync(() =>
         {
             Interlocked.Increment(ref checks);
             return Volatile.Read(ref status);
@@ -60,41 +55,14 @@ public sealed class GrpcProbeE2ETests(PodvisorServer server) : IClassFixture<Pod
     }
 
     /// <summary>A grpc.health.v1 Check endpoint: HTTP/2 only, cleartext, loopback, a free port.</summary>
-    private sealed class HealthEndpoint : IAsyncDisposable
-    {
-        private readonly WebApplication _app;
-
-        private HealthEndpoint(WebApplication app, int port)
+    private static Task<KestrelTestServer> StartHealthEndpointAsync(Func<byte> status) => KestrelTestServer.StartAsync(
+        app => app.MapPost("/grpc.health.v1.Health/Check", async ctx =>
         {
-            _app = app;
-            Port = port;
-        }
-
-        public int Port { get; }
-
-        public static async Task<HealthEndpoint> StartAsync(Func<byte> status)
-        {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
-            var app = builder.Build();
-            app.MapPost("/grpc.health.v1.Health/Check", async ctx =>
-            {
-                await ctx.Request.Body.CopyToAsync(Stream.Null);
-                ctx.Response.ContentType = "application/grpc";
-                // One uncompressed gRPC message of 2 bytes: HealthCheckResponse field 1 (status), varint.
-                await ctx.Response.Body.WriteAsync(new byte[] { 0, 0, 0, 0, 2, 0x08, status() });
-                ctx.Response.AppendTrailer("grpc-status", "0");
-            });
-            await app.StartAsync();
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            return new HealthEndpoint(app, new Uri(address).Port);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
-    }
+            await ctx.Request.Body.CopyToAsync(Stream.Null);
+            ctx.Response.ContentType = "application/grpc";
+            // One uncompressed gRPC message of 2 bytes: HealthCheckResponse field 1 (status), varint.
+            await ctx.Response.Body.WriteAsync(new byte[] { 0, 0, 0, 0, 2, 0x08, status() });
+            ctx.Response.AppendTrailer("grpc-status", "0");
+        }),
+        HttpProtocols.Http2);
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Podvisor.Node.Prober.Runners;
+using Podvisor.Testing.Http;
 
 namespace Podvisor.Node.Tests.Prober;
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Podvisor.Model.Core;
 using Podvisor.Node.Prober.Runners;
+using Podvisor.Testing.Http;
 
 namespace Podvisor.Node.Tests.Prober;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Podvisor.Model.Core;
 using Podvisor.Node.Prober.Runners;
+using Podvisor.Testing.Http;
 
 namespace Podvisor.Node.Tests.Prober;
 
