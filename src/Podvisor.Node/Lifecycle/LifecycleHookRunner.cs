@@ -3,6 +3,7 @@ using System.Security.Authentication;
 using System.Text;
 using Podvisor.Client;
 using Podvisor.Model.Core;
+using Podvisor.Node.Prober.Runners;
 using Podvisor.Runtime;
 
 namespace Podvisor.Node.Lifecycle;
@@ -140,7 +141,7 @@ public sealed class LifecycleHookRunner
         catch (HttpRequestException ex)
         {
             var tls = ex.InnerException is AuthenticationException || ex.HttpRequestError == HttpRequestError.SecureConnectionError;
-            return new HttpFailure($"Get \"{url}\": {ex.Message}", tls);
+            return new HttpFailure($"Get \"{url}\": {GoErrorText.HttpClient(GoErrorText.JoinHostPort(host, port), ex)}", tls);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

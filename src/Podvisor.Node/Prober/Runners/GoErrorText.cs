@@ -15,6 +15,20 @@ internal static class GoErrorText
         _ => $"dial tcp {hostPort}: {ex.Message}",
     };
 
+    /// <summary>An HTTP client error after Go's <c>Get "URL": </c>: the socket error in Go's words, "EOF" for a response cut short.</summary>
+    public static string HttpClient(string hostPort, Exception ex)
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is SocketException se)
+            {
+                return Dial(hostPort, se);
+            }
+        }
+
+        return ex is HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded } ? "EOF" : ex.Message;
+    }
+
     public static string Describe(SocketException se) => se.SocketErrorCode switch
     {
         SocketError.ConnectionRefused => "connect: connection refused",

@@ -59,7 +59,7 @@ internal sealed class HttpProbeRunner(TimeProvider time, string kubeVersion) : I
             }
             catch (Exception ex)
             {
-                return ProbeOutcome.Failure($"Get \"{current.AbsoluteUri}\": {Describe(current, ex)}");
+                return ProbeOutcome.Failure($"Get \"{current.AbsoluteUri}\": {GoErrorText.HttpClient($"{current.Host}:{current.Port}", ex)}");
             }
 
             using (response)
@@ -138,18 +138,5 @@ internal sealed class HttpProbeRunner(TimeProvider time, string kubeVersion) : I
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-    }
-
-    private static string Describe(Uri uri, Exception ex)
-    {
-        for (var e = ex; e is not null; e = e.InnerException)
-        {
-            if (e is SocketException se)
-            {
-                return GoErrorText.Dial($"{uri.Host}:{uri.Port}", se);
-            }
-        }
-
-        return ex is HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded } ? "EOF" : ex.Message;
     }
 }
