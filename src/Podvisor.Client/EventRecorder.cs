@@ -80,12 +80,16 @@ public sealed partial class EventRecorder : IEventRecorder, IAsyncDisposable
     public long DroppedCount => Interlocked.Read(ref _dropped);
 
     /// <summary>Returns immediately. Starts the writer on first use.</summary>
-    public void Record(ObjectReference involved, string type, string reason, string message)
+    public void Record(ObjectReference involved, string type, string reason, string message) =>
+        Record(involved, type, reason, message, _time.GetUtcNow());
+
+    /// <inheritdoc cref="IEventRecorder.Record(ObjectReference, string, string, string, DateTimeOffset)"/>
+    public void Record(ObjectReference involved, string type, string reason, string message, DateTimeOffset occurredAt)
     {
         ArgumentNullException.ThrowIfNull(involved);
         Start();
         Interlocked.Increment(ref _recorded);
-        if (!_channel.Writer.TryWrite(new Pending(involved, type, reason, message, _time.GetUtcNow())))
+        if (!_channel.Writer.TryWrite(new Pending(involved, type, reason, message, occurredAt)))
         {
             // Stopped: nothing will write it.
             MarkHandled(1);

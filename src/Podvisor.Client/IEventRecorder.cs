@@ -12,4 +12,12 @@ public interface IEventRecorder
     /// <param name="involved">The object the event is about (kind, namespace, name, uid, apiVersion, optional fieldPath).</param>
     /// <param name="type">"Normal" or "Warning".</param>
     void Record(ObjectReference involved, string type, string reason, string message);
+
+    /// <summary>
+    /// Records an event that happened at <paramref name="occurredAt"/> (its firstTimestamp and the time in its name),
+    /// for a component whose event must sort before what its write caused, as Scheduled before the kubelet's events.
+    /// Recorders that keep no times record it as now.
+    /// </summary>
+    void Record(ObjectReference involved, string type, string reason, string message, DateTimeOffset occurredAt) =>
+        Record(involved, type, reason, message);
 }

@@ -54,6 +54,23 @@ public sealed partial class EventRecorderTests : IDisposable
     }
 
     [Fact]
+    public async Task Record_WithOccurredAt_FirstTimestampAndNameCarryThatTime()
+    {
+        await using var c = await TempCluster.StartAsync();
+        await using var recorder = new EventRecorder(c.Client, new EventRecorderOptions { Component = "default-scheduler" }, _time);
+        var at = _time.GetUtcNow() - TimeSpan.FromSeconds(5);
+
+        recorder.Record(PodRef, "Normal", "Scheduled", "Successfully assigned web/frontend-1 to node-1", at);
+        await recorder.FlushAsync(Ct);
+
+        var e = Assert.Single((await c.Client.Events.ListAsync(null, null, Ct)).Items);
+        Assert.Equal(at, e.FirstTimestamp);
+        Assert.Equal(at, e.LastTimestamp);
+        var nanos = (at - DateTimeOffset.UnixEpoch).Ticks * 100;
+        Assert.Equal($"frontend-1.{nanos:x16}", e.Metadata.Name);
+    }
+
+    [Fact]
     public async Task Record_RepeatsInOneBurst_FoldedIntoOneEvent()
     {
         await using var c = await TempCluster.StartAsync();

@@ -153,7 +153,10 @@ public sealed partial class Scheduler : IAsyncDisposable
             },
             "Normal",
             "Scheduled",
-            $"Successfully assigned {result.Metadata.Namespace}/{result.Metadata.Name} to {node}");
+            $"Successfully assigned {result.Metadata.Namespace}/{result.Metadata.Name} to {node}",
+            // Stamped before the bind: the node agent acts on the bound pod within the bind's round trip, and its
+            // first events (Pulled, Created) must not sort before Scheduled in kubectl describe.
+            now);
         return true;
     }
 

@@ -66,6 +66,25 @@ public sealed class SchedulerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ScheduledEvent_StampedAtTheBind_NotWhenRecorded()
+    {
+        // Every clock reading is a second after the previous one: an event stamped when recorded would be later
+        // than the PodScheduled condition written by the bind.
+        var clock = new SteppingClock();
+        await using var recorder = new EventRecorder(_client, new EventRecorderOptions { Component = "default-scheduler" }, clock);
+        await using var scheduler = new Scheduler(_client, recorder, new SchedulerOptions { NodeName = NodeName }, clock);
+        await scheduler.StartAsync(Ct);
+
+        await _client.Pods.CreateAsync(NewPod("stamped"), Ct);
+        var bound = await WaitForAsync("default", "stamped", p => p.Spec?.NodeName == NodeName);
+        await recorder.FlushAsync(Ct);
+
+        var condition = Assert.Single(bound.Status!.Conditions!, c => c.Type == "PodScheduled");
+        var e = Assert.Single((await _client.Events.ListAsync("default", null, Ct)).Items, e => e.Reason == "Scheduled");
+        Assert.Equal(condition.LastTransitionTime, e.FirstTimestamp);
+    }
+
+    [Fact]
     public async Task Binding_IsOneWrite_NodeNameAndConditionTogether()
     {
         var created = await _client.Pods.CreateAsync(NewPod("atomic"), Ct);
@@ -168,4 +187,13 @@ public sealed class SchedulerTests : IAsyncLifetime
             await Task.Delay(TimeSpan.FromMilliseconds(2), Ct);
         }
     }
+}
+
+/// <summary>Real timers; each GetUtcNow is one second after the previous reading.</summary>
+internal sealed class SteppingClock : TimeProvider
+{
+    private long _readings;
+
+    public override DateTimeOffset GetUtcNow() =>
+        new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero) + TimeSpan.FromSeconds(Interlocked.Increment(ref _readings));
 }
