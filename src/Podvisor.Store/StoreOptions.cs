@@ -18,7 +18,7 @@ public sealed record StoreOptions
     /// <summary>Most writes committed in one transaction (group commit).</summary>
     public int MaxBatchSize { get; init; } = 1024;
 
-    /// <summary>Writes waiting for the writer loop before writers wait to enqueue.</summary>
+    /// <summary>Writes waiting for the writer thread (those that found a commit running) before writers wait to enqueue.</summary>
     public int WriteQueueCapacity { get; init; } = 16384;
 
     internal void Validate()

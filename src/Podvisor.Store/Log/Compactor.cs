@@ -5,7 +5,7 @@ namespace Podvisor.Store.Log;
 /// <summary>
 /// Background compaction: every <see cref="StoreOptions.CompactionInterval"/> it compacts up to the revision that
 /// was current at the previous tick (so history younger than one interval is kept), but never into the newest
-/// <see cref="StoreOptions.CompactionRetainRevisions"/> revisions. The compaction itself runs on the writer loop.
+/// <see cref="StoreOptions.CompactionRetainRevisions"/> revisions. The compaction itself runs on the writer thread.
 /// </summary>
 internal sealed partial class Compactor : IAsyncDisposable
 {

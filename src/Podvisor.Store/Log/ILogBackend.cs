@@ -2,7 +2,7 @@ namespace Podvisor.Store.Log;
 
 /// <summary>
 /// The SQL seam of the log-structured store. SQLite is the embedded default; PostgreSQL (several API servers)
-/// implements the same operations. Writes are called only from the store's single writer loop; reads are
+/// implements the same operations. Writes are called one at a time, under the store's commit gate; reads are
 /// thread-safe and each runs in one read snapshot.
 /// </summary>
 internal interface ILogBackend : IDisposable

@@ -117,7 +117,7 @@ internal sealed partial class LogStore : IAsyncDisposable
         return await pending.Task;
     }
 
-    /// <summary>Compacts the log up to <paramref name="revision"/> (clamped below the current revision) on the writer loop.</summary>
+    /// <summary>Compacts the log up to <paramref name="revision"/> (clamped below the current revision) on the writer thread.</summary>
     public async Task<long> CompactAsync(long revision, CancellationToken ct)
     {
         var pending = new PendingWrite(LogOp.Compact, "", [], revision, null);

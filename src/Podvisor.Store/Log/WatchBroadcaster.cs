@@ -3,8 +3,8 @@ using System.Threading.Channels;
 namespace Podvisor.Store.Log;
 
 /// <summary>
-/// Fans committed rows out to in-process watchers. Called only by the writer loop, after the commit, in revision
-/// order, so every subscriber's queue is in revision order. Subscribers live in a copy-on-write array so
+/// Fans committed rows out to in-process watchers. Called only under the store's commit gate, after the commit, in
+/// revision order, so every subscriber's queue is in revision order. Subscribers live in a copy-on-write array so
 /// publishing takes no lock. A subscriber whose bounded queue is full is marked overflowed and its queue
 /// completed: it never silently misses an event (the watch then ends with an Expired error and the client relists).
 /// </summary>
